@@ -1,15 +1,29 @@
-#![doc = "Contract-first client for Huawei Cloud Live recording callbacks."]
+//! A contract-first client for Huawei Cloud Live's recording callbacks.
+//!
+//! The OpenAPI document `openapi/live-record-callbacks.yaml` is the source
+//! of truth. build.rs generates the [`Client`] and the [`types`] from it
+//! with progenitor; the modules beside them add what a generator cannot:
+//! authentication ([`auth`], [`region`]), errors that carry the request id
+//! ([`error`]) and the secret callback key ([`secret`]).
+//!
+#![doc = include_str!("../README.md")]
 
 mod generated {
+    #![allow(missing_docs, clippy::all)]
     include!(concat!(env!("OUT_DIR"), "/client.rs"));
 }
 
 pub use generated::*;
 
-pub mod client;
-pub mod secret;
 pub mod auth;
+pub mod client;
+pub mod error;
+pub mod input;
 pub mod region;
+pub mod secret;
+
+pub use client::ClientContext;
+pub use error::{ApiError, RequestId};
 
 /// The client code exactly as build.rs generated it, for the snapshot.
 #[doc(hidden)]

@@ -22,16 +22,24 @@ impl Findings {
 pub fn run() -> Result<()> {
     let mut report = String::new();
     let mut problems = Findings::default();
-    let text = std::fs::read_to_string(crate::root().join(SPEC)).with_context(|| format!("reading {SPEC}"))?;
+    let text = std::fs::read_to_string(crate::root().join(SPEC))
+        .with_context(|| format!("reading {SPEC}"))?;
 
     // 1. The document parses, as YAML and as OpenAPI 3.0.3.
     let doc: Value = serde_yaml::from_str(&text).with_context(|| format!("{SPEC} is not YAML"))?;
     let spec: openapiv3::OpenAPI = serde_yaml::from_str(&text)
         .with_context(|| format!("{SPEC} does not parse as an OpenAPI 3.0 document"))?;
     if spec.openapi != "3.0.3" {
-        problems.add("document", format!("`openapi: {}`: the contract is OpenAPI 3.0.3", spec.openapi));
+        problems.add(
+            "document",
+            format!("`openapi: {}`: the contract is OpenAPI 3.0.3", spec.openapi),
+        );
     }
-    writeln!(report, "contract {SPEC}: OpenAPI {}, \"{}\" version {}", spec.openapi, spec.info.title, spec.info.version)?;
+    writeln!(
+        report,
+        "contract {SPEC}: OpenAPI {}, \"{}\" version {}",
+        spec.openapi, spec.info.title, spec.info.version
+    )?;
 
     // 2. Progenitor's rules.
     for p in progenitor_rules::progenitor_rule_violations(&spec) {
@@ -47,7 +55,12 @@ pub fn run() -> Result<()> {
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    writeln!(report, "schemas ({}): {}", components.len(), components.keys().cloned().collect::<Vec<_>>().join(", "))?;
+    writeln!(
+        report,
+        "schemas ({}): {}",
+        components.len(),
+        components.keys().cloned().collect::<Vec<_>>().join(", ")
+    )?;
 
     // 3. Every example validates against its schema.
     let all = examples::collect(&doc);
@@ -56,7 +69,11 @@ pub fn run() -> Result<()> {
         let errors = validate(&ex.schema, &components, ex.side, &ex.value)?;
         if errors.is_empty() {
             if let Some(name) = ex.component() {
-                to_deserialize.push((format!("example {}", ex.pointer), name.to_owned(), ex.value.clone()));
+                to_deserialize.push((
+                    format!("example {}", ex.pointer),
+                    name.to_owned(),
+                    ex.value.clone(),
+                ));
             }
         }
         for e in errors {
@@ -82,7 +99,10 @@ pub fn run() -> Result<()> {
         let mut unexplained = Vec::new();
         let mut explained = Vec::new();
         for (pointer, keyword, message) in raw {
-            match discrepancies.iter().position(|d| d.file == entry.file && d.pointer == pointer && d.keyword == keyword) {
+            match discrepancies
+                .iter()
+                .position(|d| d.file == entry.file && d.pointer == pointer && d.keyword == keyword)
+            {
                 Some(i) => {
                     matched.insert(i);
                     explained.push(format!("{pointer} `{keyword}`"));
@@ -99,8 +119,16 @@ pub fn run() -> Result<()> {
         let verdict = if !unexplained.is_empty() {
             "DISAGREES".to_owned()
         } else if explained.is_empty() {
-            if let Some(name) = schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/components/schemas/")) {
-                to_deserialize.push((format!("{}/{}", documented::DIR, entry.file), name.to_owned(), value.clone()));
+            if let Some(name) = schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                to_deserialize.push((
+                    format!("{}/{}", documented::DIR, entry.file),
+                    name.to_owned(),
+                    value.clone(),
+                ));
             }
             "agrees".to_owned()
         } else {
@@ -125,26 +153,46 @@ pub fn run() -> Result<()> {
     }
 
     // 5. The generated types: examples deserialize, schemas agree, snapshot.
-    let values: Vec<(String, Value)> = to_deserialize.iter().map(|(_, s, v)| (s.clone(), v.clone())).collect();
+    let values: Vec<(String, Value)> = to_deserialize
+        .iter()
+        .map(|(_, s, v)| (s.clone(), v.clone()))
+        .collect();
     let answer = probe::ask(&values)?;
     for ((what, schema, _), result) in to_deserialize.iter().zip(&answer.results) {
         if let Some(e) = result {
-            problems.add("types", format!("{what} is valid for {schema} but does not deserialize into its Rust type: {e}"));
+            problems.add(
+                "types",
+                format!(
+                    "{what} is valid for {schema} but does not deserialize into its Rust type: {e}"
+                ),
+            );
         }
     }
     for name in components.keys() {
         if !answer.types.contains_key(name) {
-            problems.add("types", format!("schema {name} has no Rust type in xtask/probe/src/main.rs's table: add it"));
+            problems.add(
+                "types",
+                format!(
+                    "schema {name} has no Rust type in xtask/probe/src/main.rs's table: add it"
+                ),
+            );
         }
     }
     for name in answer.types.keys() {
         if !components.contains_key(name) {
-            problems.add("types", format!("xtask/probe/src/main.rs maps {name}, which is not a schema of the document"));
+            problems.add(
+                "types",
+                format!(
+                    "xtask/probe/src/main.rs maps {name}, which is not a schema of the document"
+                ),
+            );
         }
     }
     let mut agreeing = 0;
     for (name, schema) in &components {
-        let Some(derived) = answer.types.get(name) else { continue };
+        let Some(derived) = answer.types.get(name) else {
+            continue;
+        };
         let drift = drift(name, schema, &doc, derived);
         if drift.is_empty() {
             agreeing += 1;
@@ -160,7 +208,14 @@ pub fn run() -> Result<()> {
         }
         Ok(None) => "up to date".to_owned(),
         Ok(Some(diff)) => {
-            problems.add("snapshot", format!("{} is stale ({diff}); review the change, then run `{}`", snapshot::PATH, snapshot::UPDATE));
+            problems.add(
+                "snapshot",
+                format!(
+                    "{} is stale ({diff}); review the change, then run `{}`",
+                    snapshot::PATH,
+                    snapshot::UPDATE
+                ),
+            );
             "STALE".to_owned()
         }
     };
@@ -174,9 +229,17 @@ pub fn run() -> Result<()> {
     }
     writeln!(report, "known discrepancies ({}):", discrepancies.len())?;
     for d in &discrepancies {
-        writeln!(report, "  {} {}: documented {}, contract: {}", d.file, d.pointer, d.documented, d.contract)?;
+        writeln!(
+            report,
+            "  {} {}: documented {}, contract: {}",
+            d.file, d.pointer, d.documented, d.contract
+        )?;
     }
-    writeln!(report, "generated-code snapshot ({}): {snapshot}", snapshot::PATH)?;
+    writeln!(
+        report,
+        "generated-code snapshot ({}): {snapshot}",
+        snapshot::PATH
+    )?;
     print!("{report}");
     fail(&problems)?;
     println!("contract check: OK");
@@ -198,7 +261,12 @@ fn operations(spec: &openapiv3::OpenAPI) -> Vec<String> {
     for (path, item) in spec.paths.paths.iter() {
         let Some(item) = item.as_item() else { continue };
         for (method, op) in item.iter() {
-            let mut codes: Vec<String> = op.responses.responses.keys().map(|c| c.to_string()).collect();
+            let mut codes: Vec<String> = op
+                .responses
+                .responses
+                .keys()
+                .map(|c| c.to_string())
+                .collect();
             if op.responses.default.is_some() {
                 codes.push("default".into());
             }
@@ -214,7 +282,12 @@ fn operations(spec: &openapiv3::OpenAPI) -> Vec<String> {
 }
 
 /// Validation errors as `(instance pointer, keyword, message)`.
-fn validate_raw(schema: &Value, components: &Map<String, Value>, side: Side, value: &Value) -> Result<Vec<(String, String, String)>> {
+fn validate_raw(
+    schema: &Value,
+    components: &Map<String, Value>,
+    side: Side,
+    value: &Value,
+) -> Result<Vec<(String, String, String)>> {
     let js = dialect::json_schema(schema, components, side);
     let validator = jsonschema::options()
         .should_validate_formats(true)
@@ -222,15 +295,30 @@ fn validate_raw(schema: &Value, components: &Map<String, Value>, side: Side, val
         .map_err(|e| anyhow::anyhow!("a schema does not compile as JSON Schema: {e}"))?;
     Ok(validator
         .iter_errors(value)
-        .map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned(), e.to_string()))
+        .map(|e| {
+            (
+                e.instance_path().to_string(),
+                e.kind().keyword().to_owned(),
+                e.to_string(),
+            )
+        })
         .collect())
 }
 
-fn validate(schema: &Value, components: &Map<String, Value>, side: Side, value: &Value) -> Result<Vec<String>> {
+fn validate(
+    schema: &Value,
+    components: &Map<String, Value>,
+    side: Side,
+    value: &Value,
+) -> Result<Vec<String>> {
     Ok(validate_raw(schema, components, side, value)?
         .into_iter()
         .map(|(pointer, keyword, message)| {
-            let at = if pointer.is_empty() { "the value".to_owned() } else { format!("value at {pointer}") };
+            let at = if pointer.is_empty() {
+                "the value".to_owned()
+            } else {
+                format!("value at {pointer}")
+            };
             format!("{at} fails `{keyword}`: {message}")
         })
         .collect())
@@ -240,16 +328,30 @@ fn validate(schema: &Value, components: &Map<String, Value>, side: Side, value: 
 /// and enum values (not formats or lengths, which schemars does not see).
 #[derive(Debug, PartialEq)]
 enum Shape {
-    Object { properties: BTreeMap<String, Shape>, required: BTreeSet<String> },
+    Object {
+        properties: BTreeMap<String, Shape>,
+        required: BTreeSet<String>,
+    },
     Array(Box<Shape>),
-    Scalar { ty: String, values: Option<BTreeSet<String>> },
+    Scalar {
+        ty: String,
+        values: Option<BTreeSet<String>>,
+    },
     Any,
 }
 
 fn drift(name: &str, schema: &Value, doc: &Value, derived: &Value) -> Vec<String> {
-    let documented = shape(schema, &|r| r.strip_prefix('#').and_then(|p| doc.pointer(p)), 0);
+    let documented = shape(
+        schema,
+        &|r| r.strip_prefix('#').and_then(|p| doc.pointer(p)),
+        0,
+    );
     let defs = derived.get("definitions");
-    let generated = shape(derived, &|r| r.strip_prefix("#/definitions/").and_then(|n| defs?.get(n)), 0);
+    let generated = shape(
+        derived,
+        &|r| r.strip_prefix("#/definitions/").and_then(|n| defs?.get(n)),
+        0,
+    );
     let mut out = Vec::new();
     compare(name, &documented, &generated, &mut out);
     out
@@ -257,24 +359,43 @@ fn drift(name: &str, schema: &Value, doc: &Value, derived: &Value) -> Vec<String
 
 fn compare(at: &str, doc: &Shape, gen: &Shape, out: &mut Vec<String>) {
     match (doc, gen) {
-        (Shape::Object { properties: dp, required: dr }, Shape::Object { properties: gp, required: gr }) => {
+        (
+            Shape::Object {
+                properties: dp,
+                required: dr,
+            },
+            Shape::Object {
+                properties: gp,
+                required: gr,
+            },
+        ) => {
             for (name, ds) in dp {
                 match gp.get(name) {
                     Some(gs) => compare(&format!("{at}.{name}"), ds, gs, out),
-                    None => out.push(format!("{at}: property `{name}` is in the document but not in the generated type")),
+                    None => out.push(format!(
+                        "{at}: property `{name}` is in the document but not in the generated type"
+                    )),
                 }
             }
             for name in gp.keys().filter(|n| !dp.contains_key(*n)) {
-                out.push(format!("{at}: property `{name}` is in the generated type but not in the document"));
+                out.push(format!(
+                    "{at}: property `{name}` is in the generated type but not in the document"
+                ));
             }
             if dr != gr {
-                out.push(format!("{at}: required {dr:?} in the document, {gr:?} in the generated type"));
+                out.push(format!(
+                    "{at}: required {dr:?} in the document, {gr:?} in the generated type"
+                ));
             }
         }
         (Shape::Array(d), Shape::Array(g)) => compare(&format!("{at}[]"), d, g, out),
         (Shape::Any, _) | (_, Shape::Any) => {}
         (d, g) if d == g => {}
-        (d, g) => out.push(format!("{at}: {} in the document, {} in the generated type", describe(d), describe(g))),
+        (d, g) => out.push(format!(
+            "{at}: {} in the document, {} in the generated type",
+            describe(d),
+            describe(g)
+        )),
     }
 }
 
@@ -282,7 +403,10 @@ fn describe(s: &Shape) -> String {
     match s {
         Shape::Object { .. } => "an object".into(),
         Shape::Array(_) => "an array".into(),
-        Shape::Scalar { ty, values: Some(v) } => format!("{ty} enum {v:?}"),
+        Shape::Scalar {
+            ty,
+            values: Some(v),
+        } => format!("{ty} enum {v:?}"),
         Shape::Scalar { ty, values: None } => ty.clone(),
         Shape::Any => "anything".into(),
     }
@@ -290,7 +414,11 @@ fn describe(s: &Shape) -> String {
 
 /// Reduces a schema (either side's dialect) to its [`Shape`]. Nested
 /// objects are compared one level deep; named ones get their own entry.
-fn shape<'a>(schema: &'a Value, resolve: &dyn Fn(&str) -> Option<&'a Value>, depth: usize) -> Shape {
+fn shape<'a>(
+    schema: &'a Value,
+    resolve: &dyn Fn(&str) -> Option<&'a Value>,
+    depth: usize,
+) -> Shape {
     if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
         return match resolve(r) {
             Some(target) if depth < 8 => shape(target, resolve, depth + 1),
@@ -300,7 +428,10 @@ fn shape<'a>(schema: &'a Value, resolve: &dyn Fn(&str) -> Option<&'a Value>, dep
     // schemars writes Option<T> as `anyOf: [T, null]` and a lone `allOf: [T]`.
     for key in ["anyOf", "oneOf", "allOf"] {
         if let Some(list) = schema.get(key).and_then(Value::as_array) {
-            let non_null: Vec<&Value> = list.iter().filter(|s| s.get("type") != Some(&Value::String("null".into()))).collect();
+            let non_null: Vec<&Value> = list
+                .iter()
+                .filter(|s| s.get("type") != Some(&Value::String("null".into())))
+                .collect();
             if non_null.len() == 1 {
                 return shape(non_null[0], resolve, depth);
             }
@@ -308,7 +439,11 @@ fn shape<'a>(schema: &'a Value, resolve: &dyn Fn(&str) -> Option<&'a Value>, dep
     }
     let ty = match schema.get("type") {
         Some(Value::String(t)) => Some(t.clone()),
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).find(|t| *t != "null").map(str::to_owned),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|t| *t != "null")
+            .map(str::to_owned),
         _ => None,
     };
     match ty.as_deref() {
@@ -316,21 +451,40 @@ fn shape<'a>(schema: &'a Value, resolve: &dyn Fn(&str) -> Option<&'a Value>, dep
             properties: schema
                 .get("properties")
                 .and_then(Value::as_object)
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), shape(v, resolve, depth + 1))).collect())
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| (k.clone(), shape(v, resolve, depth + 1)))
+                        .collect()
+                })
                 .unwrap_or_default(),
             required: schema
                 .get("required")
                 .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default(),
         },
         Some("array") => Shape::Array(Box::new(
-            schema.get("items").map(|i| shape(i, resolve, depth + 1)).unwrap_or(Shape::Any),
+            schema
+                .get("items")
+                .map(|i| shape(i, resolve, depth + 1))
+                .unwrap_or(Shape::Any),
         )),
         Some(t) => Shape::Scalar {
             ty: t.to_owned(),
             values: schema.get("enum").and_then(Value::as_array).map(|v| {
-                v.iter().filter(|x| !x.is_null()).map(|x| x.as_str().map(str::to_owned).unwrap_or_else(|| x.to_string())).collect()
+                v.iter()
+                    .filter(|x| !x.is_null())
+                    .map(|x| {
+                        x.as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| x.to_string())
+                    })
+                    .collect()
             }),
         },
         None => Shape::Any,

@@ -7,7 +7,11 @@
 //! - `readOnly` properties may not appear in requests (and are not
 //!   required there), `writeOnly` ones may not appear in responses;
 //! - `example`, `x-*` and other OpenAPI-only keywords are annotations and
-//!   are dropped.
+//!   are dropped;
+//! - an object schema that lists `properties` and says nothing of
+//!   `additionalProperties` is closed: clients read responses tolerantly,
+//!   but an example that shows an undeclared field (a `key` in a response,
+//!   a typo) is a mistake in the example.
 
 use serde_json::{Map, Value};
 
@@ -126,6 +130,9 @@ fn translate(schema: &Value, components: &Map<String, Value>, side: Side) -> Val
             }
         }
     }
+    if obj.contains_key("properties") && !obj.contains_key("additionalProperties") {
+        out.insert("additionalProperties".into(), Value::Bool(false));
+    }
     if obj.get("nullable") == Some(&Value::Bool(true)) {
         if let Some(Value::String(t)) = out.get("type").cloned() {
             out.insert("type".into(), serde_json::json!([t, "null"]));
@@ -175,7 +182,10 @@ mod tests {
         let s = json!({"type": "string", "nullable": true});
         assert!(validate(s, json!({}), Side::Neutral, Value::Null).is_empty());
         let s = json!({"type": "string"});
-        assert_eq!(validate(s, json!({}), Side::Neutral, Value::Null), [" type"]);
+        assert_eq!(
+            validate(s, json!({}), Side::Neutral, Value::Null),
+            [" type"]
+        );
     }
 
     #[test]
@@ -184,22 +194,49 @@ mod tests {
         let s = json!({"type": "object", "required": ["key"], "properties": {"key": {"$ref": "#/components/schemas/Key"}}});
         let body = json!({"key": "k"});
         assert!(validate(s.clone(), components.clone(), Side::Request, body.clone()).is_empty());
-        assert_eq!(validate(s.clone(), components.clone(), Side::Response, body), ["/key not"]);
+        assert_eq!(
+            validate(s.clone(), components.clone(), Side::Response, body),
+            ["/key not"]
+        );
         // ... and not required in a response.
         assert!(validate(s, components, Side::Response, json!({})).is_empty());
     }
 
     #[test]
+    fn examples_may_not_show_undeclared_fields() {
+        let s = json!({"type": "object", "properties": {"id": {"type": "string"}}});
+        assert_eq!(
+            validate(s, json!({}), Side::Response, json!({"id": "x", "key": "k"})),
+            [" additionalProperties"]
+        );
+        let open = json!({"type": "object", "properties": {}, "additionalProperties": true});
+        assert!(validate(open, json!({}), Side::Response, json!({"key": "k"})).is_empty());
+    }
+
+    #[test]
     fn read_only_is_refused_in_requests() {
-        let s = json!({"type": "object", "properties": {"id": {"type": "string", "readOnly": true}}});
-        assert_eq!(validate(s, json!({}), Side::Request, json!({"id": "x"})), ["/id not"]);
+        let s =
+            json!({"type": "object", "properties": {"id": {"type": "string", "readOnly": true}}});
+        assert_eq!(
+            validate(s, json!({}), Side::Request, json!({"id": "x"})),
+            ["/id not"]
+        );
     }
 
     #[test]
     fn formats_and_refs_are_checked() {
         let components = json!({"T": {"type": "string", "format": "date-time"}});
         let s = json!({"$ref": "#/components/schemas/T"});
-        assert!(validate(s.clone(), components.clone(), Side::Neutral, json!("2024-01-01T00:00:00Z")).is_empty());
-        assert_eq!(validate(s, components, Side::Neutral, json!("yesterday")), [" format"]);
+        assert!(validate(
+            s.clone(),
+            components.clone(),
+            Side::Neutral,
+            json!("2024-01-01T00:00:00Z")
+        )
+        .is_empty());
+        assert_eq!(
+            validate(s, components, Side::Neutral, json!("yesterday")),
+            [" format"]
+        );
     }
 }

@@ -42,8 +42,8 @@ pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
         let path = crate::root().join(DIR).join(name);
         std::fs::read_to_string(&path).with_context(|| format!("reading {DIR}/{name}"))
     };
-    let entries: Vec<Entry> =
-        serde_yaml::from_str(&read("index.yaml")?).context("parsing openapi/documented/index.yaml")?;
+    let entries: Vec<Entry> = serde_yaml::from_str(&read("index.yaml")?)
+        .context("parsing openapi/documented/index.yaml")?;
     let discrepancies: Vec<Discrepancy> = serde_yaml::from_str(&read("discrepancies.yaml")?)
         .context("parsing openapi/documented/discrepancies.yaml")?;
     for d in &discrepancies {
@@ -51,7 +51,10 @@ pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
             bail!("{DIR}/discrepancies.yaml: the entry for {} {} must say what is documented, what the contract says and why", d.file, d.pointer);
         }
         if !entries.iter().any(|e| e.file == d.file) {
-            bail!("{DIR}/discrepancies.yaml names {}, which index.yaml does not list", d.file);
+            bail!(
+                "{DIR}/discrepancies.yaml names {}, which index.yaml does not list",
+                d.file
+            );
         }
     }
     Ok((entries, discrepancies))
@@ -60,7 +63,8 @@ pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
 impl Entry {
     pub fn value(&self) -> Result<Value> {
         let path = crate::root().join(DIR).join(&self.file);
-        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {DIR}/{}", self.file))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {DIR}/{}", self.file))?;
         serde_json::from_str(&text).with_context(|| format!("{DIR}/{} is not JSON", self.file))
     }
 
@@ -73,21 +77,40 @@ impl Entry {
 
     /// The schema of the place this example belongs to, from the document.
     pub fn schema(&self, doc: &Value) -> Result<Value> {
-        let (path, method, op) = find_operation(doc, &self.operation)
-            .with_context(|| format!("{DIR}/index.yaml: no operation {} in the document", self.operation))?;
+        let (path, method, op) = find_operation(doc, &self.operation).with_context(|| {
+            format!(
+                "{DIR}/index.yaml: no operation {} in the document",
+                self.operation
+            )
+        })?;
         let holder = match self.part {
-            Part::Request => op.get("requestBody").with_context(|| format!("{} has no request body", self.operation))?,
+            Part::Request => op
+                .get("requestBody")
+                .with_context(|| format!("{} has no request body", self.operation))?,
             Part::Response => {
-                let status = self.status.as_deref().with_context(|| format!("{DIR}/index.yaml: {} needs a status", self.file))?;
+                let status = self
+                    .status
+                    .as_deref()
+                    .with_context(|| format!("{DIR}/index.yaml: {} needs a status", self.file))?;
                 op.pointer(&format!("/responses/{status}"))
-                    .with_context(|| format!("{} {method} {path} declares no {status} response", self.operation))?
+                    .with_context(|| {
+                        format!(
+                            "{} {method} {path} declares no {status} response",
+                            self.operation
+                        )
+                    })?
             }
         };
         let holder = resolve(doc, holder);
         holder
             .pointer("/content/application~1json/schema")
             .cloned()
-            .with_context(|| format!("{}'s {:?} has no application/json schema", self.operation, self.part))
+            .with_context(|| {
+                format!(
+                    "{}'s {:?} has no application/json schema",
+                    self.operation, self.part
+                )
+            })
     }
 
     /// What to call it in the report.
@@ -101,16 +124,27 @@ impl Entry {
 }
 
 fn find_operation<'a>(doc: &'a Value, id: &str) -> Option<(&'a str, &'a str, &'a Value)> {
-    doc.get("paths")?.as_object()?.iter().find_map(|(path, item)| {
-        item.as_object()?.iter().find_map(|(method, op)| {
-            (op.get("operationId").and_then(Value::as_str) == Some(id)).then_some((path.as_str(), method.as_str(), op))
+    doc.get("paths")?
+        .as_object()?
+        .iter()
+        .find_map(|(path, item)| {
+            item.as_object()?.iter().find_map(|(method, op)| {
+                (op.get("operationId").and_then(Value::as_str) == Some(id)).then_some((
+                    path.as_str(),
+                    method.as_str(),
+                    op,
+                ))
+            })
         })
-    })
 }
 
 /// Follows a local `$ref` (one level is all the document uses for these).
 pub fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+    match v
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix('#'))
+    {
         Some(p) => doc.pointer(p).unwrap_or(v),
         None => v,
     }

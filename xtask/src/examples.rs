@@ -32,7 +32,10 @@ pub fn token(s: &str) -> String {
 
 /// Collects the examples of the whole document.
 pub fn collect(doc: &Value) -> Vec<Example> {
-    let mut w = Walker { doc, found: Vec::new() };
+    let mut w = Walker {
+        doc,
+        found: Vec::new(),
+    };
     if let Some(components) = doc.get("components") {
         for (name, schema) in entries(components.get("schemas")) {
             let ptr = format!("/components/schemas/{}", token(name));
@@ -45,13 +48,25 @@ pub fn collect(doc: &Value) -> Vec<Example> {
             w.schema_children(schema, &ptr);
         }
         for (name, p) in entries(components.get("parameters")) {
-            w.parameter(p, &format!("/components/parameters/{}", token(name)), Side::Request);
+            w.parameter(
+                p,
+                &format!("/components/parameters/{}", token(name)),
+                Side::Request,
+            );
         }
         for (name, h) in entries(components.get("headers")) {
-            w.parameter(h, &format!("/components/headers/{}", token(name)), Side::Response);
+            w.parameter(
+                h,
+                &format!("/components/headers/{}", token(name)),
+                Side::Response,
+            );
         }
         for (name, b) in entries(components.get("requestBodies")) {
-            w.content(b, &format!("/components/requestBodies/{}", token(name)), Side::Request);
+            w.content(
+                b,
+                &format!("/components/requestBodies/{}", token(name)),
+                Side::Request,
+            );
         }
         for (name, r) in entries(components.get("responses")) {
             w.response(r, &format!("/components/responses/{}", token(name)));
@@ -72,21 +87,40 @@ struct Walker<'a> {
     found: Vec<Example>,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 impl Walker<'_> {
     fn push(&mut self, pointer: String, value: &Value, schema: &Value, side: Side) {
-        self.found.push(Example { pointer, value: value.clone(), schema: schema.clone(), side });
+        self.found.push(Example {
+            pointer,
+            value: value.clone(),
+            schema: schema.clone(),
+            side,
+        });
     }
 
     fn path_item(&mut self, item: &Value, ptr: &str) {
-        for (i, p) in item.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (i, p) in item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             self.parameter(p, &format!("{ptr}/parameters/{i}"), Side::Request);
         }
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             let ptr = format!("{ptr}/{method}");
-            for (i, p) in op.get("parameters").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (i, p) in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 self.parameter(p, &format!("{ptr}/parameters/{i}"), Side::Request);
             }
             if let Some(body) = op.get("requestBody") {
@@ -132,7 +166,10 @@ impl Walker<'_> {
         }
         for (mt, media) in entries(holder.get("content")) {
             let ptr = format!("{ptr}/content/{}", token(mt));
-            let schema = media.get("schema").cloned().unwrap_or(Value::Object(Map::new()));
+            let schema = media
+                .get("schema")
+                .cloned()
+                .unwrap_or(Value::Object(Map::new()));
             self.schema_children(&schema, &format!("{ptr}/schema"));
             self.examples_of(media, &schema, &ptr, side);
         }
@@ -161,11 +198,18 @@ impl Walker<'_> {
     /// `example`s nested anywhere inside a schema (not the schema's own,
     /// which the caller handles).
     fn schema_children(&mut self, schema: &Value, ptr: &str) {
-        let Some(obj) = schema.as_object() else { return };
+        let Some(obj) = schema.as_object() else {
+            return;
+        };
         let visit = |w: &mut Self, child: &Value, child_ptr: String| {
             if child.get("$ref").is_none() {
                 if let Some(example) = child.get("example") {
-                    w.push(format!("{child_ptr}/example"), example, child, Side::Neutral);
+                    w.push(
+                        format!("{child_ptr}/example"),
+                        example,
+                        child,
+                        Side::Neutral,
+                    );
                 }
             }
             w.schema_children(child, &child_ptr);
@@ -179,7 +223,13 @@ impl Walker<'_> {
             }
         }
         for key in ["allOf", "anyOf", "oneOf"] {
-            for (i, child) in obj.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (i, child) in obj
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 visit(self, child, format!("{ptr}/{key}/{i}"));
             }
         }

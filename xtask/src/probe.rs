@@ -39,13 +39,21 @@ pub fn ask(values: &[(String, Value)]) -> Result<Answer> {
     if !out.status.success() {
         bail!("the generated client does not build or the probe failed (cargo's output is above)");
     }
-    let answer: Value = serde_json::from_slice(&out.stdout).context("reading the probe's answer")?;
+    let answer: Value =
+        serde_json::from_slice(&out.stdout).context("reading the probe's answer")?;
     Ok(Answer {
         types: answer["types"].as_object().cloned().unwrap_or_default(),
         results: answer["results"]
             .as_array()
-            .map(|r| r.iter().map(|x| x["error"].as_str().map(str::to_owned)).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|x| x["error"].as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default(),
-        generated_source: answer["generated_source"].as_str().unwrap_or_default().to_owned(),
+        generated_source: answer["generated_source"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
     })
 }

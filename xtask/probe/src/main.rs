@@ -70,8 +70,10 @@ fn main() {
             }
         })
         .collect();
-    let types: serde_json::Map<String, Value> =
-        TYPES.iter().map(|(name, _, schema)| (name.to_string(), schema())).collect();
+    let types: serde_json::Map<String, Value> = TYPES
+        .iter()
+        .map(|(name, _, schema)| (name.to_string(), schema()))
+        .collect();
     let answer = json!({
         "types": types,
         "results": results,

@@ -1,0 +1,385 @@
+//! CreateRecordCallbackConfig over real HTTP on 127.0.0.1: what the client
+//! sends, how it reads every documented answer, and how it fails.
+
+mod common;
+
+use std::time::Duration;
+
+use live_record_callbacks::{types, ApiError, Client, ClientContext, RequestId};
+
+const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+const KEY: &str = "SecretKeyForTests0123456789abcdef";
+
+fn client(base: &str) -> Client {
+    Client::with_context(base, ClientContext::anonymous()).unwrap()
+}
+
+fn request() -> types::builder::RecordCallbackConfigRequest {
+    types::RecordCallbackConfigRequest::builder()
+        .publish_domain("push.example.com")
+        .app("live")
+        .notify_callback_url(Some(
+            "https://hooks.example.com/live/record".parse().unwrap(),
+        ))
+        .notify_event_subscription(vec![types::SubscribedEvent::RecordFileComplete])
+        .sign_type(types::SignType::Hmacsha256)
+        .key(Some(KEY.parse().unwrap()))
+}
+
+/// The same request as JSON, with `field` replaced by `value`.
+fn json_with(field: &str, value: serde_json::Value) -> serde_json::Value {
+    let mut body = serde_json::json!({
+        "publish_domain": "push.example.com", "app": "live",
+        "notify_callback_url": "https://hooks.example.com/live/record",
+        "notify_event_subscription": ["RECORD_FILE_COMPLETE"], "sign_type": "HMACSHA256", "key": KEY
+    });
+    body[field] = value;
+    body
+}
+
+const CREATED: &str = r#"{"id":"5fb8a1a0c3e24b1d9a5b7c2d3e4f5a6b","publish_domain":"push.example.com","app":"live",
+ "notify_callback_url":"https://hooks.example.com/live/record","notify_event_subscription":["RECORD_FILE_COMPLETE"],
+ "sign_type":"HMACSHA256","create_time":"2024-01-01T00:00:00Z","update_time":"2024-01-01T00:00:00Z"}"#;
+
+#[tokio::test]
+async fn created_config_is_parsed_with_its_request_id() {
+    let (base, log) = common::answering(
+        201,
+        "application/json",
+        "rid-201-1704067200-live-01",
+        CREATED,
+    )
+    .await;
+    let created = client(&base)
+        .create_record_callback_config()
+        .project_id(PROJECT)
+        .body(request())
+        .send()
+        .await
+        .expect("201 is a success");
+    assert_eq!(created.status(), 201);
+    assert_eq!(created.request_id(), Some("rid-201-1704067200-live-01"));
+    assert_eq!(created.id, "5fb8a1a0c3e24b1d9a5b7c2d3e4f5a6b");
+    assert_eq!(created.sign_type.as_deref(), Some("HMACSHA256"));
+    assert_eq!(
+        created.create_time.unwrap().to_rfc3339(),
+        "2024-01-01T00:00:00+00:00"
+    );
+
+    // What went over the wire.
+    let seen = log.requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].uri, format!("/v1/{PROJECT}/record/callbacks"));
+    assert_eq!(
+        seen[0].headers["content-type"],
+        "application/json; charset=UTF-8"
+    );
+    assert!(seen[0].headers["user-agent"]
+        .to_str()
+        .unwrap()
+        .starts_with("live-record-callbacks/"));
+    let body: serde_json::Value = serde_json::from_slice(&seen[0].body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "publish_domain": "push.example.com", "app": "live",
+            "notify_callback_url": "https://hooks.example.com/live/record",
+            "notify_event_subscription": ["RECORD_FILE_COMPLETE"],
+            "sign_type": "HMACSHA256", "key": KEY
+        })
+    );
+}
+
+#[tokio::test]
+async fn request_id_header_is_read_whatever_its_case() {
+    // HTTP/1 header names arrive as sent; the lookup must not care.
+    for name in ["X-Request-Id", "x-request-id", "X-REQUEST-ID"] {
+        let head: &'static str = Box::leak(
+            format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\n{name}: rid-case\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{CREATED}", CREATED.len())
+                .into_boxed_str(),
+        );
+        let base = common::raw(move |s| common::write_and_close(s, head.as_bytes())).await;
+        let created = client(&base)
+            .create_record_callback_config()
+            .project_id(PROJECT)
+            .body(request())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            created.request_id(),
+            Some("rid-case"),
+            "header spelled {name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn bad_request_is_a_typed_error_with_code_message_and_request_id() {
+    let (base, _) = common::answering(
+        400,
+        "application/json",
+        "rid-400",
+        r#"{"error_code":"LIVE.100011001","error_msg":"Request Illegal","error_detail":"app is invalid"}"#,
+    )
+    .await;
+    let err = client(&base)
+        .create_record_callback_config()
+        .project_id(PROJECT)
+        .body(request())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.request_id(), Some("rid-400"));
+    let err = ApiError::from(err);
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(err.error_code(), Some("LIVE.100011001"));
+    assert_eq!(err.request_id(), Some("rid-400"));
+    let ApiError::Service { body, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(body.error_msg, "Request Illegal");
+    assert_eq!(body.error_detail.as_deref(), Some("app is invalid"));
+    assert_eq!(
+        err.to_string(),
+        "400 LIVE.100011001: Request Illegal (app is invalid) [request id rid-400]"
+    );
+}
+
+#[tokio::test]
+async fn gateway_401_carries_its_request_id_in_the_body_too() {
+    let (base, _) = common::answering(
+        401,
+        "application/json",
+        "rid-401",
+        r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail","request_id":"gw-123"}"#,
+    )
+    .await;
+    let err = ApiError::from(
+        client(&base)
+            .create_record_callback_config()
+            .project_id(PROJECT)
+            .body(request())
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(err.error_code(), Some("APIGW.0301"));
+    // The header wins; the body's id is kept in the error body.
+    assert_eq!(err.request_id(), Some("rid-401"));
+    let ApiError::Service { body, .. } = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(body.request_id.as_deref(), Some("gw-123"));
+}
+
+/// Sends `body` and returns the error message; asserts nothing was sent.
+async fn refused<B>(body: B) -> String
+where
+    B: TryInto<types::RecordCallbackConfigRequest>,
+    B::Error: std::fmt::Display,
+{
+    let (base, log) = common::answering(201, "application/json", "rid", CREATED).await;
+    let err = client(&base)
+        .create_record_callback_config()
+        .project_id(PROJECT)
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        log.requests().is_empty(),
+        "an invalid request must not be sent"
+    );
+    let err = ApiError::from(err);
+    assert!(matches!(err, ApiError::InvalidRequest(_)), "{err:?}");
+    err.to_string()
+}
+
+#[tokio::test]
+async fn invalid_input_is_refused_before_sending_naming_the_field() {
+    let no_app = types::RecordCallbackConfigRequest::builder().publish_domain("push.example.com");
+    assert!(refused(no_app).await.contains("app"), "missing app");
+
+    let msg = refused(request().publish_domain("")).await;
+    assert!(
+        msg.contains("publish_domain") && msg.contains("shorter than 1"),
+        "{msg}"
+    );
+
+    let msg = refused(request().app("a*b")).await;
+    assert!(msg.contains("app") && msg.contains("pattern"), "{msg}");
+
+    // Typed values are checked when they are made; JSON bodies when sent.
+    let msg = refused(json_with("key", KEY[..31].into())).await;
+    assert!(
+        msg.contains("key: key must be at least 32 characters long, got 31"),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains(&KEY[..31]),
+        "the key must not be echoed: {msg}"
+    );
+    assert!("0123"
+        .parse::<live_record_callbacks::secret::CallbackKey>()
+        .is_err());
+
+    let msg = refused(json_with(
+        "notify_callback_url",
+        "https://hooks.example.com/cb?x=1".into(),
+    ))
+    .await;
+    assert!(
+        msg.contains("notify_callback_url: doesn't match pattern"),
+        "{msg}"
+    );
+
+    let msg = refused(json_with(
+        "notify_callback_url",
+        "ftp://hooks.example.com/cb".into(),
+    ))
+    .await;
+    assert!(
+        msg.contains("notify_callback_url: doesn't match pattern"),
+        "{msg}"
+    );
+
+    let msg = refused(json_with(
+        "notify_event_subscription",
+        serde_json::json!(["RECORD_FILE_COMPLETE", "RECORD_BOGUS"]),
+    ))
+    .await;
+    assert!(
+        msg.contains("notify_event_subscription[1]: unknown variant `RECORD_BOGUS`"),
+        "{msg}"
+    );
+
+    let msg = refused(json_with("sign_type", "SHA1".into())).await;
+    assert!(msg.contains("sign_type: unknown variant `SHA1`"), "{msg}");
+}
+
+#[test]
+fn json_input_errors_carry_the_path() {
+    let json = br#"{"publish_domain":"push.example.com","app":"live","notify_event_subscription":["RECORD_FILE_COMPLETE","RECORD_BOGUS"]}"#;
+    let err = live_record_callbacks::input::from_json::<types::RecordCallbackConfigRequest>(json)
+        .unwrap_err();
+    assert_eq!(err.path(), "notify_event_subscription[1]");
+    assert!(
+        err.message().starts_with("unknown variant `RECORD_BOGUS`"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_clear_error() {
+    let (base, _) = common::answering(
+        201,
+        "application/json",
+        "rid-bad",
+        r#"{"id": "x", "publish_domain": "#,
+    )
+    .await;
+    let err = ApiError::from(
+        client(&base)
+            .create_record_callback_config()
+            .project_id(PROJECT)
+            .body(request())
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    let msg = err.to_string();
+    assert!(matches!(err, ApiError::InvalidResponse { .. }), "{err:?}");
+    assert!(msg.contains("not the documented JSON"), "{msg}");
+}
+
+#[tokio::test]
+async fn wrong_content_type_is_a_clear_error() {
+    let (base, _) =
+        common::answering(201, "text/html", "rid-html", "<html>gateway timeout</html>").await;
+    let err = ApiError::from(
+        client(&base)
+            .create_record_callback_config()
+            .project_id(PROJECT)
+            .body(request())
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("content type \"text/html\"") && msg.contains("rid-html"),
+        "{msg}"
+    );
+}
+
+#[tokio::test]
+async fn dropped_connection_is_a_transport_error() {
+    let base = common::raw(|s| async move { drop(s) }).await;
+    let err = ApiError::from(
+        client(&base)
+            .create_record_callback_config()
+            .project_id(PROJECT)
+            .body(request())
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert!(matches!(err, ApiError::Transport(_)), "{err:?}");
+    assert!(
+        err.to_string().starts_with("the call did not complete"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn timeout_is_a_transport_error() {
+    let base = common::raw(|s| async move {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        drop(s)
+    })
+    .await;
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let client = Client::new_with_client(&base, http, ClientContext::anonymous());
+    let err = ApiError::from(
+        client
+            .create_record_callback_config()
+            .project_id(PROJECT)
+            .body(request())
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    let ApiError::Transport(inner) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(inner.is_timeout(), "{inner:?}");
+}
+
+#[tokio::test]
+async fn the_key_never_shows_in_debug_output() {
+    let built = types::RecordCallbackConfigRequest::try_from(request()).unwrap();
+    let builder = request();
+    let (base, _) = common::answering(201, "application/json", "rid", CREATED).await;
+    let client = client(&base);
+    let call = client
+        .create_record_callback_config()
+        .project_id(PROJECT)
+        .body(request());
+    for text in [
+        format!("{built:?}"),
+        format!("{built:#?}"),
+        format!("{builder:?}"),
+        format!("{call:?}"),
+    ] {
+        assert!(!text.contains(KEY), "key leaked: {text}");
+        assert!(text.contains("<redacted>"), "{text}");
+    }
+    // It still goes over the wire.
+    assert!(serde_json::to_string(&built).unwrap().contains(KEY));
+}
