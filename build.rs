@@ -52,6 +52,18 @@ fn generate() -> Result<(), String> {
             "crate::secret::CallbackKey",
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         )
+        // typify does not enforce integer ranges; these enforce the
+        // document's bounds (checked against it by tests/paging.rs).
+        .with_replacement(
+            "PageOffset",
+            "crate::paging::PageOffset",
+            [TypeImpl::FromStr, TypeImpl::Display, TypeImpl::Default].into_iter(),
+        )
+        .with_replacement(
+            "PageLimit",
+            "crate::paging::PageLimit",
+            [TypeImpl::FromStr, TypeImpl::Display, TypeImpl::Default].into_iter(),
+        )
         .with_timeout(30);
 
     let mut generator = Generator::new(&settings);

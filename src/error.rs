@@ -94,6 +94,15 @@ pub enum ApiError {
         /// From the `X-request-id` header, when known.
         request_id: Option<String>,
     },
+    /// A listing stopped early: the service reports more configs than the
+    /// largest `offset` it accepts can reach.
+    #[error("listing stopped after {listed} configs: the service reports {} but offset cannot go past {}", total.map(|t| t.to_string()).unwrap_or_else(|| "more".into()), crate::paging::PageOffset::MAX)]
+    Incomplete {
+        /// How many configs were listed.
+        listed: u64,
+        /// What the service reported as the total, if it did.
+        total: Option<u64>,
+    },
     /// One of the client's own hooks refused the call: signing failed
     /// before sending, or the answer's content type was not JSON.
     #[error("{0}")]

@@ -17,8 +17,11 @@ pub use generated::*;
 
 pub mod auth;
 pub mod client;
+#[cfg(feature = "emulator")]
+pub mod emulator;
 pub mod error;
 pub mod input;
+pub mod paging;
 pub mod region;
 pub mod secret;
 

@@ -428,7 +428,8 @@ fn verify_rejects_malformed_authorization() {
         .rsplit_once("Signature=")
         .map(|(_, s)| s.to_owned())
         .unwrap_or_default();
-    let cases: Vec<(String, fn(&VerifyError) -> bool)> = vec![
+    type Expect = fn(&VerifyError) -> bool;
+    let cases: Vec<(String, Expect)> = vec![
         ("garbage".into(), |e| {
             matches!(e, VerifyError::MalformedAuthorization(_))
         }),

@@ -8,6 +8,7 @@ use hmac::{Hmac, Mac};
 use http::HeaderValue;
 use sha2::Sha256;
 use std::fmt;
+use std::sync::Arc;
 
 use super::CredentialsError;
 
@@ -58,7 +59,8 @@ fn header_safe(value: &str, what: &'static str) -> Result<HeaderValue, Credentia
 #[derive(Clone)]
 pub struct AkSkCredentials {
     pub(crate) access_key: String,
-    pub(crate) mac: Hmac<Sha256>,
+    /// Shared, so cloning credentials is cheap and `Credentials` stays small.
+    pub(crate) mac: Arc<Hmac<Sha256>>,
     pub(crate) project_id: Option<HeaderValue>,
     pub(crate) security_token: Option<HeaderValue>,
 }
@@ -104,7 +106,7 @@ impl AkSkCredentials {
             })?;
         Ok(Self {
             access_key,
-            mac,
+            mac: Arc::new(mac),
             project_id: None,
             security_token: None,
         })

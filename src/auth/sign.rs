@@ -354,7 +354,7 @@ impl AkSkCredentials {
 
     /// HMAC-SHA256(SK, string to sign), fed piecewise.
     pub(crate) fn raw_signature(&self, date: &str, canonical_hash: &[u8]) -> [u8; 32] {
-        let mut mac = self.mac.clone();
+        let mut mac = (*self.mac).clone();
         mac.update(ALGORITHM.as_bytes());
         mac.update(b"\n");
         mac.update(date.as_bytes());

@@ -9,7 +9,7 @@
 
 use std::io::Read;
 
-use live_record_callbacks::{secret, types, GENERATED_SOURCE};
+use live_record_callbacks::{paging, secret, types, GENERATED_SOURCE};
 use serde_json::{json, Value};
 
 type Deserialize = fn(Value) -> Result<(), String>;
@@ -34,8 +34,8 @@ const TYPES: &[(&str, Deserialize, Schema)] = table! {
     "CallbackUrl" => types::CallbackUrl,
     "ConfigId" => types::ConfigId,
     "ErrorResponse" => types::ErrorResponse,
-    "PageLimit" => types::PageLimit,
-    "PageOffset" => types::PageOffset,
+    "PageLimit" => paging::PageLimit,
+    "PageOffset" => paging::PageOffset,
     "ProjectId" => types::ProjectId,
     "PublishDomain" => types::PublishDomain,
     "RecordCallbackConfig" => types::RecordCallbackConfig,

@@ -1,0 +1,174 @@
+//! A local stand-in for the recording-callback API, served on loopback.
+//!
+//! It serves the five operations of the contract with the service's
+//! semantics (server-assigned ids, the service's defaults, one config per
+//! ingest domain and app, the key kept but never returned), validates input
+//! with the generated types (the document's constraints, not a second
+//! list), authenticates like the API gateway (AK/SK signatures verified
+//! with this crate's own signer, IAM tokens), and puts an `X-request-id` on
+//! every response. Under the reserved prefix [`RESERVED_PREFIX`] it can fire
+//! a correctly signed notification at a config's callback URL.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
+//! use live_record_callbacks::emulator::{Emulator, EmulatorConfig};
+//! use live_record_callbacks::{Client, ClientContext};
+//!
+//! let emulator = Emulator::start(EmulatorConfig::default()).await?;
+//! let client = Client::with_context(emulator.base_url(), ClientContext::anonymous()).unwrap();
+//! let page = client.list_record_callback_configs().project_id("p1").send().await.unwrap();
+//! assert_eq!(page.total, 0);
+//! emulator.stop().await;
+//! # Ok(()) }
+//! ```
+
+mod routes;
+mod store;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::auth::{AkSkCredentials, Clock, IamToken, SystemClock};
+
+pub use store::{Store, StoreError, Stored};
+
+/// Routes under this prefix are the emulator's own, not the service's.
+pub const RESERVED_PREFIX: &str = "/_emulator";
+
+/// The largest request body the emulator reads.
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+
+/// How the emulator authenticates requests and reports itself.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    aksk: Option<AkSkCredentials>,
+    token: Option<IamToken>,
+    clock: Arc<dyn Clock>,
+    body_limit: usize,
+    hostname: String,
+}
+
+impl Default for EmulatorConfig {
+    /// No authentication: every request is accepted.
+    fn default() -> Self {
+        Self {
+            aksk: None,
+            token: None,
+            clock: Arc::new(SystemClock),
+            body_limit: DEFAULT_BODY_LIMIT,
+            hostname: "live-emulator".to_owned(),
+        }
+    }
+}
+
+impl EmulatorConfig {
+    /// Requires AK/SK-signed requests made with these credentials (or the
+    /// token, if one is also set). Requests without credentials are refused.
+    pub fn with_aksk(mut self, credentials: AkSkCredentials) -> Self {
+        self.aksk = Some(credentials);
+        self
+    }
+
+    /// Accepts requests that carry this IAM token in `X-Auth-Token`.
+    pub fn with_token(mut self, token: IamToken) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// Replaces the clock that dates configs and checks `X-Sdk-Date`.
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Sets the largest request body read (default [`DEFAULT_BODY_LIMIT`]).
+    pub fn with_body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+
+    /// Whether any credentials are required.
+    pub fn requires_auth(&self) -> bool {
+        self.aksk.is_some() || self.token.is_some()
+    }
+}
+
+/// State shared by the handlers.
+pub(crate) struct Shared {
+    pub(crate) config: EmulatorConfig,
+    pub(crate) store: Mutex<Store>,
+}
+
+/// The emulator as an axum router, to embed in another server.
+pub fn router(config: EmulatorConfig) -> axum::Router {
+    routes::router(Arc::new(Shared {
+        config,
+        store: Mutex::new(Store::default()),
+    }))
+}
+
+/// A running emulator (see [`Emulator::start`]).
+pub struct Emulator {
+    addr: SocketAddr,
+    base_url: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Emulator {
+    /// Serves on a random port of 127.0.0.1.
+    pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
+        Self::start_on("127.0.0.1:0".parse().expect("a valid address"), config).await
+    }
+
+    /// Serves on `addr` (port 0 picks a free one).
+    pub async fn start_on(addr: SocketAddr, config: EmulatorConfig) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = router(config);
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+        });
+        Ok(Self {
+            addr,
+            base_url: format!("http://{addr}"),
+            shutdown: Some(tx),
+            task,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`, the base URL for a client.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting requests and waits for the server to finish.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

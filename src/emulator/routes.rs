@@ -1,0 +1,389 @@
+//! The emulator's HTTP surface: the contract's five operations, the
+//! gateway in front of them, and the reserved routes.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde_json::json;
+use subtle::ConstantTimeEq;
+
+use super::store::StoreError;
+use super::Shared;
+use crate::input;
+use crate::paging::{PageLimit, PageOffset};
+use crate::types::{self, RecordCallbackConfigRequest};
+
+/// The request id of the request being handled (set by the outer layer).
+#[derive(Clone)]
+struct RequestId(Arc<str>);
+
+/// An error answer in the service's shape.
+pub(crate) struct Failure {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    detail: Option<String>,
+    /// Gateway errors carry the request id in the body too.
+    gateway: bool,
+    allow: Option<&'static str>,
+}
+
+impl Failure {
+    fn live(status: StatusCode, code: &'static str, message: &str, detail: Option<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.to_owned(),
+            detail,
+            gateway: false,
+            allow: None,
+        }
+    }
+
+    /// `LIVE.100011001`, naming what is wrong.
+    pub(crate) fn invalid(detail: impl Into<String>) -> Self {
+        Self::live(
+            StatusCode::BAD_REQUEST,
+            "LIVE.100011001",
+            "Request Illegal",
+            Some(detail.into()),
+        )
+    }
+
+    fn not_found(id: &str) -> Self {
+        Self::live(
+            StatusCode::NOT_FOUND,
+            "LIVE.100011001",
+            "record callback config not found",
+            Some(format!("no config has id {id:?}")),
+        )
+    }
+
+    fn exists(domain: &str, app: &str, id: &str) -> Self {
+        Self::live(
+            StatusCode::BAD_REQUEST,
+            "LIVE.103011018",
+            "Resource already exist",
+            Some(format!("config {id} already exists for {domain}/{app}")),
+        )
+    }
+
+    fn unauthorized(why: String) -> Self {
+        Self {
+            status: StatusCode::UNAUTHORIZED,
+            code: "APIGW.0301",
+            message: format!("Incorrect IAM authentication information: {why}"),
+            detail: None,
+            gateway: true,
+            allow: None,
+        }
+    }
+
+    fn render(self, request_id: Option<&RequestId>) -> Response {
+        let mut body = json!({ "error_code": self.code, "error_msg": self.message });
+        if let Some(d) = self.detail {
+            body["error_detail"] = d.into();
+        }
+        if self.gateway {
+            if let Some(RequestId(id)) = request_id {
+                // The gateway's request id is the first part of the header.
+                body["request_id"] = id.split('-').next().unwrap_or(id).into();
+            }
+        }
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(allow) = self.allow {
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(allow));
+        }
+        response
+    }
+}
+
+impl IntoResponse for Failure {
+    fn into_response(self) -> Response {
+        // The request-id layer adds the header; gateway bodies are rendered
+        // there, where the id is known.
+        self.render(None)
+    }
+}
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let base = "/v1/{project_id}/record/callbacks";
+    let one = "/v1/{project_id}/record/callbacks/{id}";
+    let api = Router::new()
+        .route(base, post(create).get(list))
+        .route(one, get(show).put(update).delete(remove))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(shared.clone(), gateway));
+    Router::new()
+        .merge(api)
+        .fallback(unknown_path)
+        .layer(middleware::from_fn_with_state(shared.clone(), request_id))
+        .with_state(shared)
+}
+
+/// Gives every response an `X-request-id` in the service's
+/// `request_id-timestamp-hostname` form.
+async fn request_id(State(shared): State<Arc<Shared>>, mut req: Request, next: Next) -> Response {
+    let now = shared.config.clock.now();
+    let id: Arc<str> = format!(
+        "{}-{}-{}",
+        uuid::Uuid::new_v4().simple(),
+        now.timestamp_millis(),
+        shared.config.hostname
+    )
+    .into();
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// Reads the body (up to the limit) and authenticates the call like the
+/// API gateway: a matching IAM token, or a valid AK/SK signature.
+async fn gateway(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let rid = req.extensions().get::<RequestId>().cloned();
+    let (parts, body) = req.into_parts();
+    let limit = shared.config.body_limit;
+    let bytes = match axum::body::to_bytes(body, limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            return Failure::invalid(format!("the request body is larger than {limit} bytes"))
+                .render(rid.as_ref())
+        }
+    };
+    if shared.config.requires_auth() {
+        if let Err(why) = authenticate(&shared, &parts.method, &parts.uri, &parts.headers, &bytes) {
+            return Failure::unauthorized(why).render(rid.as_ref());
+        }
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+fn authenticate(
+    shared: &Shared,
+    method: &Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), String> {
+    let config = &shared.config;
+    if let Some(token) = headers.get("x-auth-token") {
+        return match &config.token {
+            Some(expected) if bool::from(token.as_bytes().ct_eq(expected.value.as_bytes())) => {
+                Ok(())
+            }
+            Some(_) => Err("the token is not valid".into()),
+            None => Err("token authentication is not enabled".into()),
+        };
+    }
+    if headers.contains_key(header::AUTHORIZATION) {
+        let Some(aksk) = &config.aksk else {
+            return Err("AK/SK authentication is not enabled".into());
+        };
+        let target = uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
+        return aksk
+            .verify(method.as_str(), target, headers, body, config.clock.now())
+            .map_err(|e| format!("verify aksk signature fail: {e}"));
+    }
+    Err("the request carries no credentials (X-Auth-Token or an AK/SK signature)".into())
+}
+
+async fn unknown_path() -> Failure {
+    Failure {
+        status: StatusCode::NOT_FOUND,
+        code: "APIGW.0101",
+        message: "The API does not exist or has not been published in the environment".into(),
+        detail: None,
+        gateway: false,
+        allow: None,
+    }
+}
+
+async fn method_not_allowed(req: Request) -> Failure {
+    let allow = if req
+        .uri()
+        .path()
+        .trim_end_matches('/')
+        .ends_with("/record/callbacks")
+    {
+        "GET, POST"
+    } else {
+        "GET, PUT, DELETE"
+    };
+    Failure {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        code: "LIVE.100011011",
+        message: format!("Method {} not supported", req.method()),
+        detail: None,
+        gateway: false,
+        allow: Some(allow),
+    }
+}
+
+type Reply = Result<Response, Failure>;
+
+fn check_project(project_id: &str) -> Result<(), Failure> {
+    types::ProjectId::try_from(project_id)
+        .map(drop)
+        .map_err(|e| Failure::invalid(format!("project_id: {e}")))
+}
+
+fn check_id(id: &str) -> Result<(), Failure> {
+    types::ConfigId::try_from(id)
+        .map(drop)
+        .map_err(|e| Failure::invalid(format!("id: {e}")))
+}
+
+/// The request body, validated by the generated type.
+fn config_body(headers: &HeaderMap, body: &Bytes) -> Result<RecordCallbackConfigRequest, Failure> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = content_type.split(';').next().unwrap_or("").trim();
+    if !mime.eq_ignore_ascii_case("application/json") {
+        return Err(Failure::live(
+            StatusCode::BAD_REQUEST,
+            "LIVE.100011012",
+            "Unsupported Media Type",
+            Some(format!(
+                "content type {content_type:?}; send application/json"
+            )),
+        ));
+    }
+    input::from_json(body).map_err(|e| Failure::invalid(e.to_string()))
+}
+
+fn new_id() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn json_response(status: StatusCode, value: &impl serde::Serialize) -> Response {
+    (status, axum::Json(value)).into_response()
+}
+
+async fn create(
+    State(shared): State<Arc<Shared>>,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let Path(project) = path.map_err(|e| Failure::invalid(e.body_text()))?;
+    check_project(&project)?;
+    let request = config_body(&headers, &body)?;
+    let (domain, app) = (request.publish_domain.to_string(), request.app.to_string());
+    let now = shared.config.clock.now();
+    let mut store = shared.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.create(&project, new_id(), request, now) {
+        Ok(s) => Ok(json_response(StatusCode::CREATED, &s.config)),
+        Err(StoreError::Exists { id }) => Err(Failure::exists(&domain, &app, &id)),
+        Err(StoreError::NotFound) => Err(Failure::not_found("")),
+    }
+}
+
+async fn list(
+    State(shared): State<Arc<Shared>>,
+    path: Result<Path<String>, axum::extract::rejection::PathRejection>,
+    RawQuery(query): RawQuery,
+) -> Reply {
+    let Path(project) = path.map_err(|e| Failure::invalid(e.body_text()))?;
+    check_project(&project)?;
+    let (mut domain, mut app) = (None, None);
+    let (mut offset, mut limit) = (PageOffset::DEFAULT, PageLimit::DEFAULT);
+    for (key, value) in form_urlencoded_pairs(query.as_deref().unwrap_or("")) {
+        let bad = |e: String| Failure::invalid(format!("{key}: {e}"));
+        match key.as_str() {
+            "publish_domain" => {
+                domain = Some(
+                    types::PublishDomain::try_from(value.as_str())
+                        .map_err(|e| bad(e.to_string()))?
+                        .to_string(),
+                )
+            }
+            "app" => {
+                app = Some(
+                    types::AppName::try_from(value.as_str())
+                        .map_err(|e| bad(e.to_string()))?
+                        .to_string(),
+                )
+            }
+            "offset" => offset = value.parse().map_err(bad)?,
+            "limit" => limit = value.parse().map_err(bad)?,
+            _ => {} // the service ignores parameters it does not know
+        }
+    }
+    let store = shared.store.lock().unwrap_or_else(|e| e.into_inner());
+    let (total, page) = store.list(
+        &project,
+        domain.as_deref(),
+        app.as_deref(),
+        offset.get().into(),
+        limit.get().into(),
+    );
+    let list = types::RecordCallbackConfigList {
+        total: i32::try_from(total).unwrap_or(i32::MAX),
+        callback_config: page,
+    };
+    Ok(json_response(StatusCode::OK, &list))
+}
+
+fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+type TwoPath = Result<Path<(String, String)>, axum::extract::rejection::PathRejection>;
+
+async fn show(State(shared): State<Arc<Shared>>, path: TwoPath) -> Reply {
+    let Path((project, id)) = path.map_err(|e| Failure::invalid(e.body_text()))?;
+    check_project(&project)?;
+    check_id(&id)?;
+    let store = shared.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.get(&project, &id) {
+        Some(s) => Ok(json_response(StatusCode::OK, &s.config)),
+        None => Err(Failure::not_found(&id)),
+    }
+}
+
+async fn update(
+    State(shared): State<Arc<Shared>>,
+    path: TwoPath,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Reply {
+    let Path((project, id)) = path.map_err(|e| Failure::invalid(e.body_text()))?;
+    check_project(&project)?;
+    check_id(&id)?;
+    let request = config_body(&headers, &body)?;
+    let (domain, app) = (request.publish_domain.to_string(), request.app.to_string());
+    let now = shared.config.clock.now();
+    let mut store = shared.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.update(&project, &id, request, now) {
+        Ok(s) => Ok(json_response(StatusCode::OK, &s.config)),
+        Err(StoreError::Exists { id: other }) => Err(Failure::exists(&domain, &app, &other)),
+        Err(StoreError::NotFound) => Err(Failure::not_found(&id)),
+    }
+}
+
+async fn remove(State(shared): State<Arc<Shared>>, path: TwoPath) -> Reply {
+    let Path((project, id)) = path.map_err(|e| Failure::invalid(e.body_text()))?;
+    check_project(&project)?;
+    check_id(&id)?;
+    let mut store = shared.store.lock().unwrap_or_else(|e| e.into_inner());
+    match store.delete(&project, &id) {
+        Ok(()) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Err(_) => Err(Failure::not_found(&id)),
+    }
+}
