@@ -1,10 +1,14 @@
-//! CreateRecordCallbackConfig over real HTTP on 127.0.0.1: what the client
-//! sends, how it reads every documented answer, and how it fails.
+//! CreateRecordCallbackConfig over real HTTP on 127.0.0.1: against the
+//! emulator for the answers it serves, and against small servers inside the
+//! test for what the emulator must not fake (the bytes on the wire, header
+//! case, malformed answers, dropped connections, timeouts).
 
 mod common;
 
 use std::time::Duration;
 
+use live_record_callbacks::auth::{AkSkCredentials, Authenticator};
+use live_record_callbacks::emulator::{Emulator, EmulatorConfig};
 use live_record_callbacks::{types, ApiError, Client, ClientContext, RequestId};
 
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
@@ -43,14 +47,8 @@ const CREATED: &str = r#"{"id":"5fb8a1a0c3e24b1d9a5b7c2d3e4f5a6b","publish_domai
 
 #[tokio::test]
 async fn created_config_is_parsed_with_its_request_id() {
-    let (base, log) = common::answering(
-        201,
-        "application/json",
-        "rid-201-1704067200-live-01",
-        CREATED,
-    )
-    .await;
-    let created = client(&base)
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let created = client(emulator.base_url())
         .create_record_callback_config()
         .project_id(PROJECT)
         .body(request())
@@ -58,15 +56,42 @@ async fn created_config_is_parsed_with_its_request_id() {
         .await
         .expect("201 is a success");
     assert_eq!(created.status(), 201);
-    assert_eq!(created.request_id(), Some("rid-201-1704067200-live-01"));
-    assert_eq!(created.id, "5fb8a1a0c3e24b1d9a5b7c2d3e4f5a6b");
-    assert_eq!(created.sign_type.as_deref(), Some("HMACSHA256"));
-    assert_eq!(
-        created.create_time.unwrap().to_rfc3339(),
-        "2024-01-01T00:00:00+00:00"
+    let rid = created.request_id().expect("X-request-id");
+    let parts: Vec<&str> = rid.splitn(3, '-').collect();
+    assert!(
+        parts.len() == 3
+            && parts[0].len() == 32
+            && parts[1].bytes().all(|b| b.is_ascii_digit())
+            && !parts[2].is_empty(),
+        "request_id-timestamp-hostname: {rid}"
     );
+    assert_eq!(created.id.len(), 32);
+    assert_eq!(created.app, "live");
+    assert_eq!(
+        created.notify_callback_url.as_deref(),
+        Some("https://hooks.example.com/live/record")
+    );
+    assert_eq!(created.notify_event_subscription, ["RECORD_FILE_COMPLETE"]);
+    assert_eq!(created.sign_type.as_deref(), Some("HMACSHA256"));
+    assert!(created.create_time.is_some() && created.create_time == created.update_time);
+}
 
-    // What went over the wire.
+#[tokio::test]
+async fn the_request_on_the_wire_is_what_the_service_expects() {
+    let (base, log) = common::answering(
+        201,
+        "application/json",
+        "rid-201-1704067200-live-01",
+        CREATED,
+    )
+    .await;
+    client(&base)
+        .create_record_callback_config()
+        .project_id(PROJECT)
+        .body(request())
+        .send()
+        .await
+        .unwrap();
     let seen = log.requests();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].method, "POST");
@@ -117,47 +142,71 @@ async fn request_id_header_is_read_whatever_its_case() {
 
 #[tokio::test]
 async fn bad_request_is_a_typed_error_with_code_message_and_request_id() {
-    let (base, _) = common::answering(
-        400,
-        "application/json",
-        "rid-400",
-        r#"{"error_code":"LIVE.100011001","error_msg":"Request Illegal","error_detail":"app is invalid"}"#,
-    )
-    .await;
-    let err = client(&base)
+    let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let client = client(emulator.base_url());
+    client
+        .create_record_callback_config()
+        .project_id(PROJECT)
+        .body(request())
+        .send()
+        .await
+        .unwrap();
+    // The same domain and app again: the service refuses an existing resource.
+    let err = client
         .create_record_callback_config()
         .project_id(PROJECT)
         .body(request())
         .send()
         .await
         .unwrap_err();
-    assert_eq!(err.request_id(), Some("rid-400"));
+    let rid = err
+        .request_id()
+        .expect("X-request-id on errors too")
+        .to_owned();
     let err = ApiError::from(err);
     assert_eq!(err.status(), Some(400));
-    assert_eq!(err.error_code(), Some("LIVE.100011001"));
-    assert_eq!(err.request_id(), Some("rid-400"));
+    assert_eq!(err.error_code(), Some("LIVE.103011018"));
+    assert_eq!(err.request_id(), Some(rid.as_str()));
     let ApiError::Service { body, .. } = &err else {
         panic!("{err:?}")
     };
-    assert_eq!(body.error_msg, "Request Illegal");
-    assert_eq!(body.error_detail.as_deref(), Some("app is invalid"));
-    assert_eq!(
-        err.to_string(),
-        "400 LIVE.100011001: Request Illegal (app is invalid) [request id rid-400]"
+    assert_eq!(body.error_msg, "Resource already exist");
+    assert!(body
+        .error_detail
+        .as_deref()
+        .unwrap()
+        .contains("push.example.com/live"));
+    assert!(
+        err.to_string()
+            .starts_with("400 LIVE.103011018: Resource already exist ("),
+        "{err}"
+    );
+    assert!(
+        err.to_string().ends_with(&format!("[request id {rid}]")),
+        "{err}"
     );
 }
 
 #[tokio::test]
 async fn gateway_401_carries_its_request_id_in_the_body_too() {
-    let (base, _) = common::answering(
-        401,
-        "application/json",
-        "rid-401",
-        r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail","request_id":"gw-123"}"#,
+    let creds = |sk: &str| {
+        AkSkCredentials::new("AKTESTEXAMPLE0000000", sk)
+            .unwrap()
+            .with_project_id(PROJECT)
+            .unwrap()
+    };
+    let emulator = Emulator::start(
+        EmulatorConfig::default().with_aksk(creds("SKTESTEXAMPLE0000000000000000000000000000")),
     )
-    .await;
+    .await
+    .unwrap();
+    let wrong = Client::with_context(
+        emulator.base_url(),
+        ClientContext::authenticated(Authenticator::new(creds("a-different-secret"))),
+    )
+    .unwrap();
     let err = ApiError::from(
-        client(&base)
+        wrong
             .create_record_callback_config()
             .project_id(PROJECT)
             .body(request())
@@ -167,12 +216,24 @@ async fn gateway_401_carries_its_request_id_in_the_body_too() {
     );
     assert_eq!(err.status(), Some(401));
     assert_eq!(err.error_code(), Some("APIGW.0301"));
-    // The header wins; the body's id is kept in the error body.
-    assert_eq!(err.request_id(), Some("rid-401"));
-    let ApiError::Service { body, .. } = &err else {
+    let ApiError::Service {
+        body, request_id, ..
+    } = &err
+    else {
         panic!("{err:?}")
     };
-    assert_eq!(body.request_id.as_deref(), Some("gw-123"));
+    assert!(
+        body.error_msg
+            .starts_with("Incorrect IAM authentication information"),
+        "{}",
+        body.error_msg
+    );
+    // The header's id starts with the gateway's id from the body.
+    let in_body = body
+        .request_id
+        .as_deref()
+        .expect("gateway errors carry request_id");
+    assert!(request_id.as_deref().unwrap().starts_with(in_body));
 }
 
 /// Sends `body` and returns the error message; asserts nothing was sent.
