@@ -4,7 +4,8 @@
 //! of truth. build.rs generates the [`Client`] and the [`types`] from it
 //! with progenitor; the modules beside them add what a generator cannot:
 //! authentication ([`auth`], [`region`]), errors that carry the request id
-//! ([`error`]) and the secret callback key ([`secret`]).
+//! ([`error`]), the secret callback key ([`secret`]) and the receiving
+//! side of the notifications ([`notify`]).
 //!
 #![doc = include_str!("../README.md")]
 
@@ -21,6 +22,7 @@ pub mod client;
 pub mod emulator;
 pub mod error;
 pub mod input;
+pub mod notify;
 pub mod paging;
 pub mod region;
 pub mod secret;

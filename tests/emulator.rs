@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)]
 //! The emulator as a server: the service's errors for bad input, gateway
 //! authentication, request ids, and state under concurrent requests.
 
@@ -516,7 +517,7 @@ async fn concurrent_creates_and_updates_lose_nothing() {
         .unwrap()
         .parse()
         .unwrap();
-    let expected = if n % 2 == 0 {
+    let expected = if n.is_multiple_of(2) {
         "RECORD_OVER"
     } else {
         "RECORD_FAILED"

@@ -24,6 +24,7 @@
 
 mod routes;
 mod store;
+mod trigger;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -35,6 +36,7 @@ use tokio::task::JoinHandle;
 use crate::auth::{AkSkCredentials, Clock, IamToken, SystemClock};
 
 pub use store::{Store, StoreError, Stored};
+pub use trigger::{TriggerReport, TriggerRequest};
 
 /// Routes under this prefix are the emulator's own, not the service's.
 pub const RESERVED_PREFIX: &str = "/_emulator";
@@ -101,6 +103,8 @@ impl EmulatorConfig {
 pub(crate) struct Shared {
     pub(crate) config: EmulatorConfig,
     pub(crate) store: Mutex<Store>,
+    /// Posts notifications to receivers.
+    pub(crate) http: reqwest::Client,
 }
 
 /// The emulator as an axum router, to embed in another server.
@@ -108,6 +112,15 @@ pub fn router(config: EmulatorConfig) -> axum::Router {
     routes::router(Arc::new(Shared {
         config,
         store: Mutex::new(Store::default()),
+        http: reqwest::Client::builder()
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "-emulator/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .unwrap_or_default(),
     }))
 }
 

@@ -14,7 +14,7 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use super::store::StoreError;
-use super::Shared;
+use super::{Shared, RESERVED_PREFIX};
 use crate::input;
 use crate::paging::{PageLimit, PageOffset};
 use crate::types::{self, RecordCallbackConfigRequest};
@@ -123,6 +123,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), gateway));
     Router::new()
+        .route(
+            &format!("{RESERVED_PREFIX}/trigger"),
+            post(super::trigger::handle),
+        )
         .merge(api)
         .fallback(unknown_path)
         .layer(middleware::from_fn_with_state(shared.clone(), request_id))

@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::{Map, Value};
 
 use crate::dialect::{self, Side};
-use crate::{documented, examples, probe, progenitor_rules, snapshot, SPEC};
+use crate::{documented, examples, notifications, probe, progenitor_rules, snapshot, SPEC};
 
 /// Problems found so far; the check keeps going to report them all.
 #[derive(Default)]
@@ -81,6 +81,11 @@ pub fn run() -> Result<()> {
         }
     }
     let validated = all.len();
+    // The notification examples are signed as the document's x-signing says.
+    let notifications = notifications::check(&doc, &all);
+    for p in &notifications.problems {
+        problems.add("notifications", p);
+    }
 
     // 4. The examples Huawei's pages print.
     let (entries, discrepancies) = documented::load()?;
@@ -222,6 +227,9 @@ pub fn run() -> Result<()> {
 
     writeln!(report, "progenitor rules: hold")?;
     writeln!(report, "examples: {validated} validated against their schemas (JSON Schema draft 4, OpenAPI 3.0 dialect)")?;
+    for line in &notifications.lines {
+        writeln!(report, "{line}")?;
+    }
     writeln!(report, "generated types: {} values deserialized, {agreeing}/{} schemars schemas agree with the document", to_deserialize.len(), components.len())?;
     writeln!(report, "documented examples ({}):", verdicts.len())?;
     for v in &verdicts {
@@ -239,6 +247,34 @@ pub fn run() -> Result<()> {
         report,
         "generated-code snapshot ({}): {snapshot}",
         snapshot::PATH
+    )?;
+    // 6. The published renditions and the reference are up to date.
+    let stale = crate::bundle::stale()?;
+    for s in &stale {
+        problems.add("bundle", format!("{s}; run `{}`", crate::bundle::REFRESH));
+    }
+    writeln!(
+        report,
+        "renditions (JSON, OpenAPI 3.1): {}",
+        if stale.is_empty() {
+            "up to date"
+        } else {
+            "STALE"
+        }
+    )?;
+    let reference = crate::docs::stale()?;
+    if let Some(s) = &reference {
+        problems.add("docs", format!("{s}; run `{}`", crate::docs::REFRESH));
+    }
+    writeln!(
+        report,
+        "contract reference ({}): {}",
+        crate::docs::PATH,
+        if reference.is_none() {
+            "up to date"
+        } else {
+            "STALE"
+        }
     )?;
     print!("{report}");
     fail(&problems)?;

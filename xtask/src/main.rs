@@ -4,10 +4,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bundle;
 mod check;
 mod dialect;
+mod diff;
+mod docs;
 mod documented;
 mod examples;
+mod notifications;
 mod probe;
 #[path = "../../build/progenitor_rules.rs"]
 mod progenitor_rules;
@@ -26,12 +30,60 @@ enum Command {
     /// Check the document, its examples, the documented examples, the
     /// generated types and the generated-code snapshot; print a report.
     Check,
+    /// Generate the JSON and OpenAPI 3.1 renditions of the document under
+    /// openapi/ (`--check`: fail if they are stale).
+    Bundle {
+        #[arg(long)]
+        check: bool,
+    },
+    /// Generate the Markdown contract reference docs/contract.md
+    /// (`--check`: fail if it is stale).
+    Docs {
+        #[arg(long)]
+        check: bool,
+    },
+    /// List the contract's changes between a git revision (or a file) and
+    /// the working tree (or a file), breaking or not.
+    Diff {
+        /// The git revision to compare with (`git show REV:openapi/...`).
+        #[arg(long, conflicts_with = "old")]
+        base: Option<String>,
+        /// The old document, as a file.
+        #[arg(long, required_unless_present = "base")]
+        old: Option<std::path::PathBuf>,
+        /// The new document, as a file (default: the working tree's).
+        #[arg(long)]
+        new: Option<std::path::PathBuf>,
+        /// `text` for people, `json` for tools.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// Exit 0 even when a change is breaking.
+        #[arg(long)]
+        allow_breaking: bool,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check => check::run(),
+        Command::Bundle { check } => bundle::run(check),
+        Command::Docs { check } => docs::run(check),
+        Command::Diff {
+            base,
+            old,
+            new,
+            format,
+            allow_breaking,
+        } => {
+            let old = match (base, old) {
+                (Some(rev), _) => diff::Source::Rev(rev),
+                (None, Some(path)) => diff::Source::File(path),
+                (None, None) => unreachable!("clap requires --base or --old"),
+            };
+            let new = new.map_or(diff::Source::WorkTree, diff::Source::File);
+            diff::run(old, new, format == "json", allow_breaking)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

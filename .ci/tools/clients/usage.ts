@@ -1,0 +1,54 @@
+// Compiled by .ci/publish-checks with `tsc --strict --noEmit` against the
+// types openapi-typescript generates from the contract: if the generator
+// dropped or loosened something these lines rely on, the check fails.
+import type { components, operations, paths } from "./live-record-callbacks";
+
+type Schemas = components["schemas"];
+
+// A request body with every field, and the narrowest one.
+export const full: Schemas["RecordCallbackConfigRequest"] = {
+  publish_domain: "push.example.com",
+  app: "live",
+  notify_callback_url: "https://hooks.example.com/live/record",
+  notify_event_subscription: ["RECORD_FILE_COMPLETE", "RECORD_FAILED"],
+  sign_type: "HMACSHA256",
+  key: "0123456789abcdef0123456789abcdef",
+};
+export const minimal: Schemas["RecordCallbackConfigRequest"] = {
+  publish_domain: "push.example.com",
+  app: "*",
+};
+
+// @ts-expect-error `app` is required
+export const missingApp: Schemas["RecordCallbackConfigRequest"] = { publish_domain: "push.example.com" };
+// @ts-expect-error the sign types are a closed list in requests
+export const badSignType: Schemas["SignType"] = "SHA1";
+// @ts-expect-error the subscribable events are a closed list
+export const badEvent: Schemas["SubscribedEvent"] = "RECORD_START";
+
+// The success body of create, reached through the path and the status.
+type Created =
+  paths["/v1/{project_id}/record/callbacks"]["post"]["responses"][201]["content"]["application/json"];
+export function describe(config: Created): string {
+  // `id` is required in responses, `notify_callback_url` optional.
+  const url: string | undefined = config.notify_callback_url;
+  return `${config.id} ${config.publish_domain}/${config.app} -> ${url ?? "(no URL)"}`;
+}
+
+// The list operation's query and its page.
+type ListQuery = NonNullable<operations["ListRecordCallbackConfigs"]["parameters"]["query"]>;
+export const query: ListQuery = { publish_domain: "push.example.com", offset: 0, limit: 10 };
+type Page = operations["ListRecordCallbackConfigs"]["responses"][200]["content"]["application/json"];
+export function total(page: Page): number {
+  return page.callback_config.reduce((n) => n + 1, 0) <= page.total ? page.total : -1;
+}
+
+// Errors carry a code and a message; the request id sits in a header.
+type BadRequest = operations["CreateRecordCallbackConfig"]["responses"][400];
+export function explain(e: BadRequest["content"]["application/json"], headers: BadRequest["headers"]): string {
+  return `${e.error_code}: ${e.error_msg} [${headers["X-request-id"]}]`;
+}
+
+// Delete answers 204 with no body.
+type Deleted = operations["DeleteRecordCallbackConfig"]["responses"][204];
+export const noBody: Deleted["content"] = undefined as never;

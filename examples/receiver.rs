@@ -1,0 +1,94 @@
+//! A receiver for recording notifications: verifies each POST, drops
+//! duplicates, answers 200 with a JSON body, and logs the event.
+//!
+//! ```sh
+//! LIVE_CALLBACK_KEY=0123456789abcdef0123456789abcdef \
+//!     cargo run --example receiver -- 127.0.0.1:8080
+//! ```
+//!
+//! - listen address: the first argument, else `LIVE_RECEIVER_LISTEN`, else
+//!   `127.0.0.1:8080`;
+//! - `LIVE_CALLBACK_KEY`: the config's key; during a rotation, the new and
+//!   the old key separated by a comma. Read from the environment only, so
+//!   it does not show in the process list;
+//! - `LIVE_CALLBACK_SIGN_TYPE`: the config's `sign_type`, `HMACSHA256`
+//!   (default) or `MD5`.
+//!
+//! Answers: 200 `{"status":"ok"}` (new) or `{"status":"duplicate"}`, 400
+//! when the body is not a notification, 401 when a signature check fails;
+//! the error says which.
+
+use std::sync::Arc;
+
+use axum::{body::Bytes, extract::State, http::StatusCode, routing::post, Json, Router};
+use live_record_callbacks::notify::{Outcome, Receiver, Verifier};
+use live_record_callbacks::secret::CallbackKey;
+use live_record_callbacks::types::SignType;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let listen = std::env::args()
+        .nth(1)
+        .or_else(|| std::env::var("LIVE_RECEIVER_LISTEN").ok())
+        .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let sign_type: SignType = std::env::var("LIVE_CALLBACK_SIGN_TYPE")
+        .unwrap_or_else(|_| "HMACSHA256".to_owned())
+        .parse()
+        .map_err(|e| format!("LIVE_CALLBACK_SIGN_TYPE: {e}"))?;
+    let keys = std::env::var("LIVE_CALLBACK_KEY")
+        .map_err(|_| "set LIVE_CALLBACK_KEY to the config's key (new,old while rotating)")?;
+    let mut keys = keys.split(',').map(|k| k.trim().parse::<CallbackKey>());
+    let first = keys
+        .next()
+        .ok_or("LIVE_CALLBACK_KEY is empty")?
+        .map_err(|e| format!("LIVE_CALLBACK_KEY: {e}"))?;
+    let mut verifier = Verifier::new(sign_type, first);
+    let mut count = 1;
+    for key in keys {
+        verifier = verifier.with_key(key.map_err(|e| format!("LIVE_CALLBACK_KEY: {e}"))?);
+        count += 1;
+    }
+    let receiver = Arc::new(Receiver::new(verifier));
+
+    let app = Router::new()
+        .route("/", post(receive))
+        .route("/{*path}", post(receive))
+        .with_state(receiver);
+    let listener = tokio::net::TcpListener::bind(&listen).await?;
+    eprintln!(
+        "receiver: listening on http://{} ({sign_type}, {count} key(s))",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app).await?;
+    Ok(())
+}
+
+async fn receive(
+    State(receiver): State<Arc<Receiver>>,
+    body: Bytes,
+) -> (StatusCode, Json<serde_json::Value>) {
+    let outcome = receiver.handle(&body);
+    match &outcome {
+        Outcome::New(n) | Outcome::Duplicate(n) => {
+            let key = n.dedup_key();
+            eprintln!(
+                "receiver: {} {} {}/{}/{} task {}{}{}",
+                if matches!(outcome, Outcome::New(_)) {
+                    "new"
+                } else {
+                    "duplicate"
+                },
+                n.event_type(),
+                n.publish_domain(),
+                n.app(),
+                n.stream(),
+                key.task_id,
+                if key.file.is_empty() { "" } else { " file " },
+                key.file,
+            );
+        }
+        Outcome::Refused(e) => eprintln!("receiver: refused ({}): {e}", e.status()),
+    }
+    let status = StatusCode::from_u16(outcome.status()).unwrap_or(StatusCode::OK);
+    (status, Json(outcome.response_body()))
+}
