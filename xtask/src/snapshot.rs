@@ -2,11 +2,11 @@
 
 use anyhow::{Context, Result};
 
-/// Where insta keeps the snapshot that `tests/generated_client.rs` asserts.
-pub const PATH: &str = "tests/snapshots/generated_client__generated_client.snap";
+/// Where insta keeps the snapshot that `tests/snapshot.rs` asserts.
+pub const PATH: &str = "tests/snapshots/snapshot__generated_client.snap";
 
 /// The command that records a new snapshot after the change is reviewed.
-pub const UPDATE: &str = "INSTA_UPDATE=always cargo test --test generated_client";
+pub const UPDATE: &str = "INSTA_UPDATE=always cargo test --test snapshot";
 
 /// `Ok(None)` when the snapshot holds exactly `generated`; otherwise the
 /// first line that differs.
