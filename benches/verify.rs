@@ -10,7 +10,7 @@
 use chrono::{TimeZone, Utc};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use hmac::{Hmac, Mac};
-use live_record_callbacks::notify::{self, Verifier};
+use live_record_callbacks::notify::{self, NotificationVerifier};
 use live_record_callbacks::secret::CallbackKey;
 use live_record_callbacks::types::SignType;
 use sha2::Sha256;
@@ -22,7 +22,7 @@ const BODY: &str = r#"{"project_id":"0123456789abcdef0123456789abcdef","task_id"
 fn verify(c: &mut Criterion) {
     let key: CallbackKey = KEY.parse().expect("a valid key");
     let now = Utc.timestamp_opt(TS + 1, 0).single().expect("a valid time");
-    let verifier = Verifier::new(SignType::Hmacsha256, key);
+    let verifier = NotificationVerifier::new(SignType::Hmacsha256, key);
     let notification = notify::parse(BODY.as_bytes()).expect("a valid notification");
     verifier
         .verify_at(&notification, now)

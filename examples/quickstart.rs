@@ -9,13 +9,13 @@ use std::sync::Arc;
 
 use axum::{body::Bytes, extract::State, http::StatusCode, routing::post, Json, Router};
 use live_record_callbacks::auth::{AkSkCredentials, Authenticator};
-use live_record_callbacks::emulator::{
-    Emulator, EmulatorConfig, TriggerReport, TriggerRequest, RESERVED_PREFIX,
-};
-use live_record_callbacks::notify::{Outcome, Receiver, Verifier};
+use live_record_callbacks::notify::{EventType, NotificationVerifier, Outcome, Receiver};
 use live_record_callbacks::paging::ListFilter;
 use live_record_callbacks::types::{SignType, SubscribedEvent};
 use live_record_callbacks::{types, ApiError, Client, ClientContext, RequestId};
+use live_record_callbacks_emulator::{
+    Emulator, EmulatorConfig, TriggerReport, TriggerRequest, TRIGGER_PATH,
+};
 use tokio::sync::mpsc;
 
 const PROJECT: &str = "0123456789abcdef0123456789abcdef";
@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // 2. A receiver that verifies what it gets with the config's key.
     let (tx, mut received) = mpsc::channel(4);
-    let receiver = Arc::new(Receiver::new(Verifier::new(
+    let receiver = Arc::new(Receiver::new(NotificationVerifier::new(
         SignType::Hmacsha256,
         KEY.parse()?,
     )));
@@ -49,7 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 3. The generated client, signing every request.
     let client = Client::with_context(
         emulator.base_url(),
-        ClientContext::authenticated(Authenticator::new(creds)),
+        ClientContext::authenticated(Authenticator::new(creds.clone())),
     )?;
     let body = types::RecordCallbackConfigRequest::builder()
         .publish_domain("push.example.com")
@@ -97,20 +97,21 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     // 4. Ask the emulator to fire the event, as if a file had been recorded.
+    // Its trigger route is behind the same gate as the API: sign the call.
     let trigger = TriggerRequest {
         project_id: Some(PROJECT.into()),
         publish_domain: "push.example.com".into(),
         app: "live".into(),
         stream: "mystream".into(),
-        event_type: "RECORD_FILE_COMPLETE".into(),
+        event_type: EventType::Subscribed(SubscribedEvent::RecordFileComplete),
     };
-    let report: TriggerReport = reqwest::Client::new()
-        .post(format!("{}{RESERVED_PREFIX}/trigger", emulator.base_url()))
+    let http = reqwest::Client::new();
+    let mut call = http
+        .post(format!("{}{TRIGGER_PATH}", emulator.base_url()))
         .json(&trigger)
-        .send()
-        .await?
-        .json()
-        .await?;
+        .build()?;
+    Authenticator::new(creds).authenticate(&mut call)?;
+    let report: TriggerReport = http.execute(call).await?.error_for_status()?.json().await?;
     println!(
         "6. emulator sent a signed RECORD_FILE_COMPLETE; the receiver answered {:?} {}",
         report.receiver_status, report.receiver_body

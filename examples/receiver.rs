@@ -21,7 +21,7 @@
 use std::sync::Arc;
 
 use axum::{body::Bytes, extract::State, http::StatusCode, routing::post, Json, Router};
-use live_record_callbacks::notify::{Outcome, Receiver, Verifier};
+use live_record_callbacks::notify::{Outcome, Receiver, NotificationVerifier};
 use live_record_callbacks::secret::CallbackKey;
 use live_record_callbacks::types::SignType;
 
@@ -42,7 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .next()
         .ok_or("LIVE_CALLBACK_KEY is empty")?
         .map_err(|e| format!("LIVE_CALLBACK_KEY: {e}"))?;
-    let mut verifier = Verifier::new(sign_type, first);
+    let mut verifier = NotificationVerifier::new(sign_type, first);
     let mut count = 1;
     for key in keys {
         verifier = verifier.with_key(key.map_err(|e| format!("LIVE_CALLBACK_KEY: {e}"))?);

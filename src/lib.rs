@@ -7,6 +7,10 @@
 //! ([`error`]), the secret callback key ([`secret`]) and the receiving
 //! side of the notifications ([`notify`]).
 //!
+//! The emulator and the command line are separate crates of the same
+//! workspace (`live-record-callbacks-emulator`, `live-record-callbacks-cli`),
+//! so this one pulls in no server.
+//!
 #![doc = include_str!("../README.md")]
 
 mod generated {
@@ -18,8 +22,8 @@ pub use generated::*;
 
 pub mod auth;
 pub mod client;
-#[cfg(feature = "emulator")]
-pub mod emulator;
+pub mod clock;
+pub mod enums;
 pub mod error;
 pub mod input;
 pub mod notify;
@@ -29,6 +33,11 @@ pub mod secret;
 
 pub use client::ClientContext;
 pub use error::{ApiError, RequestId};
+
+/// The largest JSON body this crate and its emulator read, in either
+/// direction: a config request (the emulator) or a notification
+/// ([`notify::parse`]). Real ones are well under 2 KiB.
+pub const MAX_BODY: usize = 64 * 1024;
 
 /// The client code exactly as build.rs generated it, for the snapshot.
 #[doc(hidden)]

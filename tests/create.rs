@@ -7,16 +7,14 @@ mod common;
 
 use std::time::Duration;
 
+use common::{anonymous as client, PROJECT};
 use live_record_callbacks::auth::{AkSkCredentials, Authenticator};
-use live_record_callbacks::emulator::{Emulator, EmulatorConfig};
 use live_record_callbacks::{types, ApiError, Client, ClientContext, RequestId};
+use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
 
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+/// A key other than the document's test key, so that a leak is not mistaken
+/// for the example.
 const KEY: &str = "SecretKeyForTests0123456789abcdef";
-
-fn client(base: &str) -> Client {
-    Client::with_context(base, ClientContext::anonymous()).unwrap()
-}
 
 fn request() -> types::builder::RecordCallbackConfigRequest {
     types::RecordCallbackConfigRequest::builder()
@@ -190,14 +188,12 @@ async fn bad_request_is_a_typed_error_with_code_message_and_request_id() {
 #[tokio::test]
 async fn gateway_401_carries_its_request_id_in_the_body_too() {
     let creds = |sk: &str| {
-        AkSkCredentials::new("AKTESTEXAMPLE0000000", sk)
+        AkSkCredentials::new(common::AK, sk)
             .unwrap()
             .with_project_id(PROJECT)
             .unwrap()
     };
-    let emulator = Emulator::start(
-        EmulatorConfig::default().with_aksk(creds("SKTESTEXAMPLE0000000000000000000000000000")),
-    )
+    let emulator = Emulator::start(EmulatorConfig::default().with_aksk(common::creds()))
     .await
     .unwrap();
     let wrong = Client::with_context(

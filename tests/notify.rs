@@ -9,16 +9,17 @@ use std::time::Duration;
 
 use axum::{body::Bytes, extract::State, http::StatusCode, routing::post, Json, Router};
 use chrono::{DateTime, TimeZone, Utc};
-use live_record_callbacks::auth::FixedClock;
+use live_record_callbacks::clock::FixedClock;
 use live_record_callbacks::notify::{
-    self, Outcome, ParseError, ReceiveError, Receiver, Verifier, VerifyError,
+    self, EventType, NotificationVerifier, NotificationVerifyError,
+    Outcome, ParseError, ReceiveError, Receiver,
 };
 use live_record_callbacks::secret::CallbackKey;
 use live_record_callbacks::types::{RecordNotification, SignType};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-const KEY: &str = "0123456789abcdef0123456789abcdef";
+const KEY: &str = common::CALLBACK_KEY;
 const OTHER_KEY: &str = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210";
 const TS: i64 = 1583676745;
 const DOWNLOAD_URL: &str = "https://obs.cn-north-4.myhuaweicloud.com/live/a.m3u8";
@@ -26,6 +27,11 @@ const VECTOR_HMAC_COMPLETE: &str =
     "00e33eb3d95f075b8379822d619b7a3f6378604f156a9695332013f1969d7463";
 const VECTOR_HMAC_OVER: &str = "e567d01982321442ca8c669516f17c8701be47cc776a48d44a644e70400778d9";
 const VECTOR_MD5: &str = "fbea60f41db857bbdee04a5127b742fa";
+
+/// Every event's name, from the generated types.
+fn event_names() -> Vec<String> {
+    EventType::all().iter().map(ToString::to_string).collect()
+}
 
 fn key(k: &str) -> CallbackKey {
     k.parse().expect("a valid key")
@@ -38,10 +44,10 @@ fn at(ts: i64) -> DateTime<Utc> {
 /// The body of one event, with the fields the reference's vectors use.
 fn body(event: &str) -> Value {
     let mut v = json!({
-        "project_id": "0123456789abcdef0123456789abcdef",
+        "project_id": common::PROJECT,
         "task_id": "task-1",
         "event_type": event,
-        "publish_domain": "push.example.com",
+        "publish_domain": common::DOMAIN,
         "app": "live",
         "stream": "mystream",
         "record_format": "HLS",
@@ -78,11 +84,11 @@ fn signed(event: &str, sign_type: SignType) -> Value {
     v
 }
 
-fn hmac() -> Verifier {
-    Verifier::new(SignType::Hmacsha256, key(KEY))
+fn hmac() -> NotificationVerifier {
+    NotificationVerifier::new(SignType::Hmacsha256, key(KEY))
 }
 
-fn verify(verifier: &Verifier, v: &Value) -> Result<(), VerifyError> {
+fn verify(verifier: &NotificationVerifier, v: &Value) -> Result<(), NotificationVerifyError> {
     verifier.verify_at(&parse(v), at(TS + 1))
 }
 
@@ -119,7 +125,7 @@ fn reference_vectors() {
     let mut v = body("RECORD_OVER");
     v["auth_timestamp"] = json!(TS);
     v["auth_sign"] = json!(VECTOR_MD5);
-    assert_eq!(verify(&Verifier::new(SignType::Md5, key(KEY)), &v), Ok(()));
+    assert_eq!(verify(&NotificationVerifier::new(SignType::Md5, key(KEY)), &v), Ok(()));
 }
 
 #[test]
@@ -127,7 +133,7 @@ fn sign_sets_timestamp_and_signature() {
     let mut n = parse(&body("RECORD_FILE_COMPLETE"));
     assert_eq!(
         hmac().verify_at(&n, at(TS)),
-        Err(VerifyError::MissingSignature)
+        Err(NotificationVerifyError::MissingSignature)
     );
     notify::sign(&mut n, SignType::Hmacsha256, &key(KEY), TS);
     assert_eq!(n.auth_timestamp(), Some(TS));
@@ -172,13 +178,13 @@ fn document_examples_verify() {
             _ => SignType::Hmacsha256,
         };
         let ts = n.auth_timestamp().expect("signed examples");
-        Verifier::new(sign_type, key(test_key))
+        NotificationVerifier::new(sign_type, key(test_key))
             .verify_at(&n, at(ts))
             .unwrap_or_else(|e| panic!("example {name}: {e}"));
         events.push(n.event_type());
     }
     events.sort_unstable();
-    let mut all = notify::EVENT_TYPES.to_vec();
+    let mut all = EventType::all();
     all.sort_unstable();
     assert_eq!(events, all, "one example per event type");
 }
@@ -195,7 +201,11 @@ fn signing_rule_and_events_match_the_document() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    assert_eq!(message, notify::HMAC_SIGNED_FIELDS);
+    let signed: Vec<&str> = notify::HMAC_SIGNED_FIELDS
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    assert_eq!(message, signed);
     let md5: Vec<&str> = union["x-signing"]["MD5"]["message"]
         .as_array()
         .unwrap()
@@ -209,8 +219,9 @@ fn signing_rule_and_events_match_the_document() {
         .keys()
         .collect();
     mapped.sort();
-    let mut known = notify::EVENT_TYPES.to_vec();
+    let mut known = event_names();
     known.sort_unstable();
+    let known: Vec<&String> = known.iter().collect();
     assert_eq!(mapped, known);
 }
 
@@ -233,7 +244,7 @@ fn tampering_a_signed_field_fails() {
         bad[field] = value;
         assert_eq!(
             verify(&hmac(), &bad),
-            Err(VerifyError::Mismatch {
+            Err(NotificationVerifyError::Mismatch {
                 sign_type: SignType::Hmacsha256,
                 keys: 1
             }),
@@ -245,7 +256,7 @@ fn tampering_a_signed_field_fails() {
     bad["event_type"] = json!("RECORD_FAILED");
     assert!(matches!(
         verify(&hmac(), &bad),
-        Err(VerifyError::Mismatch { .. })
+        Err(NotificationVerifyError::Mismatch { .. })
     ));
 }
 
@@ -275,7 +286,7 @@ fn tampering_an_unsigned_field_still_verifies() {
 /// `MD5` signs the key and the timestamp only: every body field can change.
 #[test]
 fn md5_protects_nothing_in_the_body() {
-    let md5 = Verifier::new(SignType::Md5, key(KEY));
+    let md5 = NotificationVerifier::new(SignType::Md5, key(KEY));
     let good = signed("RECORD_FILE_COMPLETE", SignType::Md5);
     assert_eq!(verify(&md5, &good), Ok(()));
     let mut changed = good.clone();
@@ -287,7 +298,7 @@ fn md5_protects_nothing_in_the_body() {
     bad["auth_timestamp"] = json!(TS + 1);
     assert!(matches!(
         md5.verify_at(&parse(&bad), at(TS + 1)),
-        Err(VerifyError::Mismatch { .. })
+        Err(NotificationVerifyError::Mismatch { .. })
     ));
 }
 
@@ -296,11 +307,11 @@ fn md5_protects_nothing_in_the_body() {
 #[test]
 fn wrong_key_is_a_mismatch_that_reveals_nothing() {
     let v = signed("RECORD_OVER", SignType::Hmacsha256);
-    let other = Verifier::new(SignType::Hmacsha256, key(OTHER_KEY));
+    let other = NotificationVerifier::new(SignType::Hmacsha256, key(OTHER_KEY));
     let err = verify(&other, &v).unwrap_err();
     assert_eq!(
         err,
-        VerifyError::Mismatch {
+        NotificationVerifyError::Mismatch {
             sign_type: SignType::Hmacsha256,
             keys: 1
         }
@@ -322,11 +333,11 @@ fn several_keys_are_accepted_while_rotating() {
     notify::sign(&mut n, SignType::Hmacsha256, &key(OTHER_KEY), TS);
     new = serde_json::to_value(&n).unwrap();
 
-    let rotating = Verifier::new(SignType::Hmacsha256, key(OTHER_KEY)).with_key(key(KEY));
+    let rotating = NotificationVerifier::new(SignType::Hmacsha256, key(OTHER_KEY)).with_key(key(KEY));
     assert_eq!(verify(&rotating, &old), Ok(()));
     assert_eq!(verify(&rotating, &new), Ok(()));
     // After the rotation, only the new key.
-    let after = Verifier::new(SignType::Hmacsha256, key(OTHER_KEY));
+    let after = NotificationVerifier::new(SignType::Hmacsha256, key(OTHER_KEY));
     assert_eq!(verify(&after, &new), Ok(()));
     assert!(verify(&after, &old).is_err());
     // A third key matches neither.
@@ -335,7 +346,7 @@ fn several_keys_are_accepted_while_rotating() {
     notify::sign(&mut n, SignType::Hmacsha256, &key(third), TS);
     assert_eq!(
         rotating.verify_at(&n, at(TS)),
-        Err(VerifyError::Mismatch {
+        Err(NotificationVerifyError::Mismatch {
             sign_type: SignType::Hmacsha256,
             keys: 2
         })
@@ -351,7 +362,7 @@ fn stale_and_future_timestamps_are_refused() {
     assert_eq!(v.verify_at(&n, at(TS + 300)), Ok(()));
     assert_eq!(
         v.verify_at(&n, at(TS + 301)),
-        Err(VerifyError::Stale {
+        Err(NotificationVerifyError::Stale {
             age_secs: 301,
             window_secs: 300
         })
@@ -359,7 +370,7 @@ fn stale_and_future_timestamps_are_refused() {
     assert_eq!(v.verify_at(&n, at(TS - 30)), Ok(()));
     assert_eq!(
         v.verify_at(&n, at(TS - 31)),
-        Err(VerifyError::Future {
+        Err(NotificationVerifyError::Future {
             ahead_secs: 31,
             skew_secs: 30
         })
@@ -369,11 +380,11 @@ fn stale_and_future_timestamps_are_refused() {
         .with_future_skew(Duration::ZERO);
     assert!(matches!(
         strict.verify_at(&n, at(TS + 11)),
-        Err(VerifyError::Stale { .. })
+        Err(NotificationVerifyError::Stale { .. })
     ));
     assert!(matches!(
         strict.verify_at(&n, at(TS - 1)),
-        Err(VerifyError::Future { .. })
+        Err(NotificationVerifyError::Future { .. })
     ));
     assert_eq!(strict.verify_at(&n, at(TS)), Ok(()));
     assert!(v
@@ -389,10 +400,10 @@ fn the_clock_is_injectable() {
     assert_eq!(hmac().with_clock(FixedClock(at(TS + 5))).verify(&n), Ok(()));
     assert!(matches!(
         hmac().with_clock(FixedClock(at(TS + 3600))).verify(&n),
-        Err(VerifyError::Stale { .. })
+        Err(NotificationVerifyError::Stale { .. })
     ));
     // The system clock is years past the vector's timestamp.
-    assert!(matches!(hmac().verify(&n), Err(VerifyError::Stale { .. })));
+    assert!(matches!(hmac().verify(&n), Err(NotificationVerifyError::Stale { .. })));
 }
 
 /// A bad signature is reported as a mismatch even when the timestamp is
@@ -404,7 +415,7 @@ fn the_signature_is_checked_before_the_time() {
     v["stream"] = json!("changed");
     assert!(matches!(
         hmac().verify_at(&parse(&v), at(TS + 10_000)),
-        Err(VerifyError::Mismatch { .. })
+        Err(NotificationVerifyError::Mismatch { .. })
     ));
 }
 
@@ -415,18 +426,18 @@ fn missing_signature_or_timestamp() {
     let unsigned = body("RECORD_START");
     assert_eq!(
         verify(&hmac(), &unsigned),
-        Err(VerifyError::MissingSignature)
+        Err(NotificationVerifyError::MissingSignature)
     );
     let mut no_ts = signed("RECORD_START", SignType::Hmacsha256);
     no_ts.as_object_mut().unwrap().remove("auth_timestamp");
-    assert_eq!(verify(&hmac(), &no_ts), Err(VerifyError::MissingTimestamp));
+    assert_eq!(verify(&hmac(), &no_ts), Err(NotificationVerifyError::MissingTimestamp));
     let mut no_sign = signed("RECORD_START", SignType::Hmacsha256);
     no_sign.as_object_mut().unwrap().remove("auth_sign");
     assert_eq!(
         verify(&hmac(), &no_sign),
-        Err(VerifyError::MissingSignature)
+        Err(NotificationVerifyError::MissingSignature)
     );
-    assert!(VerifyError::MissingSignature
+    assert!(NotificationVerifyError::MissingSignature
         .to_string()
         .starts_with("no signature"));
 }
@@ -437,7 +448,7 @@ fn malformed_signature() {
     let md5_signed = signed("RECORD_OVER", SignType::Md5);
     assert_eq!(
         verify(&hmac(), &md5_signed),
-        Err(VerifyError::MalformedSignature {
+        Err(NotificationVerifyError::MalformedSignature {
             sign_type: SignType::Hmacsha256,
             expected: 64,
             actual: 32
@@ -454,13 +465,13 @@ fn malformed_signature() {
 #[test]
 fn oversized_bodies_are_refused_unread() {
     let mut v = signed("RECORD_OVER", SignType::Hmacsha256);
-    v["padding"] = json!("x".repeat(notify::DEFAULT_MAX_BODY));
+    v["padding"] = json!("x".repeat(live_record_callbacks::MAX_BODY));
     let big = v.to_string();
     assert_eq!(
         notify::parse(big.as_bytes()),
         Err(ParseError::TooLarge {
             size: big.len(),
-            limit: notify::DEFAULT_MAX_BODY
+            limit: live_record_callbacks::MAX_BODY
         })
     );
     let small = signed("RECORD_OVER", SignType::Hmacsha256).to_string();
@@ -536,11 +547,11 @@ fn malformed_bodies_say_what_is_wrong() {
 
 #[test]
 fn unknown_fields_are_ignored_and_every_event_parses() {
-    for event in notify::EVENT_TYPES {
-        let mut v = signed(event, SignType::Hmacsha256);
+    for event in event_names() {
+        let mut v = signed(&event, SignType::Hmacsha256);
         v["something_new"] = json!({"nested": [1, 2]});
         let n = parse(&v);
-        assert_eq!(n.event_type(), event);
+        assert_eq!(n.event_type(), event.as_str());
         assert_eq!(verify(&hmac(), &v), Ok(()));
     }
     // record_format is read tolerantly: a format added later still parses.
@@ -585,7 +596,7 @@ fn dedup_key_is_task_event_and_file() {
     assert_eq!(
         (
             complete.task_id.as_str(),
-            complete.event_type,
+            complete.event_type.to_string().as_str(),
             complete.file.as_str()
         ),
         ("task-1", "RECORD_FILE_COMPLETE", DOWNLOAD_URL)
@@ -675,8 +686,8 @@ async fn signed_notifications_over_http() {
 
 // ---- properties --------------------------------------------------------
 
-fn event() -> impl Strategy<Value = &'static str> {
-    prop::sample::select(notify::EVENT_TYPES.to_vec())
+fn event() -> impl Strategy<Value = String> {
+    prop::sample::select(event_names())
 }
 
 fn text() -> impl Strategy<Value = String> {
@@ -691,7 +702,7 @@ proptest! {
         ts in 0i64..4_000_000_000,
         md5 in any::<bool>(),
     ) {
-        let mut v = body(event);
+        let mut v = body(&event);
         v["publish_domain"] = json!(domain);
         v["app"] = json!(app);
         v["stream"] = json!(stream);
@@ -702,7 +713,7 @@ proptest! {
         let mut n = parse(&v);
         notify::sign(&mut n, sign_type, &key(KEY), ts);
         let wire = serde_json::to_vec(&n).unwrap();
-        let verifier = Verifier::new(sign_type, key(KEY)).with_clock(FixedClock(at(ts)));
+        let verifier = NotificationVerifier::new(sign_type, key(KEY)).with_clock(FixedClock(at(ts)));
         prop_assert_eq!(verifier.receive(&wire).map(|_| ()), Ok(()));
     }
 
@@ -723,7 +734,7 @@ proptest! {
         }
         let result = hmac().verify_at(&parse(&v), at(TS));
         prop_assert!(
-            matches!(result, Err(VerifyError::Mismatch { .. })),
+            matches!(result, Err(NotificationVerifyError::Mismatch { .. })),
             "changing {} gave {:?}", field, result
         );
     }

@@ -3,52 +3,23 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use live_record_callbacks::clock::Clock;
+use common::{anonymous, ManualClock, PROJECT};
 use futures::TryStreamExt;
-use live_record_callbacks::auth::Clock;
-use live_record_callbacks::emulator::{Emulator, EmulatorConfig};
 use live_record_callbacks::paging::{ListFilter, PageLimit};
-use live_record_callbacks::{ApiError, Client, ClientContext, RequestId};
-
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-
-/// A clock the test moves by hand.
-#[derive(Debug, Clone)]
-struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
-
-impl Clock for ManualClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-}
-
-impl ManualClock {
-    fn start() -> Self {
-        Self(Arc::new(Mutex::new(
-            Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(),
-        )))
-    }
-    fn advance(&self, seconds: i64) {
-        *self.0.lock().unwrap() += TimeDelta::seconds(seconds);
-    }
-}
+use live_record_callbacks::{ApiError, Client, RequestId};
+use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
 
 async fn emulator_with(clock: ManualClock) -> (Emulator, Client) {
     let emulator = Emulator::start(EmulatorConfig::default().with_clock(clock))
         .await
         .unwrap();
-    let client = Client::with_context(emulator.base_url(), ClientContext::anonymous()).unwrap();
+    let client = anonymous(emulator.base_url());
     (emulator, client)
 }
 
 fn body(domain: &str, app: &str) -> serde_json::Value {
-    serde_json::json!({
-        "publish_domain": domain, "app": app,
-        "notify_callback_url": "https://hooks.example.com/live/record",
-        "key": "0123456789abcdef0123456789abcdef"
-    })
+    common::config(domain, app)
 }
 
 fn request_id_format(id: &str) -> bool {
@@ -265,7 +236,7 @@ async fn out_of_range_paging_is_refused_before_sending() {
         r#"{"total":0,"callback_config":[]}"#,
     )
     .await;
-    let client = Client::with_context(&base, ClientContext::anonymous()).unwrap();
+    let client = anonymous(&base);
     for (offset, limit) in [(0, 0), (0, 101), (-1, 10), (4097, 10)] {
         let err = client
             .list_record_callback_configs()
@@ -328,7 +299,7 @@ async fn ids_that_need_percent_encoding_round_trip() {
         r#"{"error_code":"LIVE.100011001","error_msg":"not found"}"#,
     )
     .await;
-    let client = Client::with_context(&base, ClientContext::anonymous()).unwrap();
+    let client = anonymous(&base);
     let _ = client
         .show_record_callback_config()
         .project_id(PROJECT)
@@ -428,7 +399,7 @@ async fn lying_server(total: i64, page: usize) -> (String, common::Log) {
 async fn paging_never_loops_on_a_server_that_misreports_total() {
     // Full pages forever, total far too high: stops at the largest offset.
     let (base, log) = lying_server(1_000_000, 100).await;
-    let client = Client::with_context(&base, ClientContext::anonymous()).unwrap();
+    let client = anonymous(&base);
     let err = client
         .collect_all_configs(PROJECT, ListFilter::all())
         .await
@@ -447,7 +418,7 @@ async fn paging_never_loops_on_a_server_that_misreports_total() {
 
     // Total says more, but a page comes back empty: stop, no error.
     let (base, log) = lying_server(50, 0).await;
-    let client = Client::with_context(&base, ClientContext::anonymous()).unwrap();
+    let client = anonymous(&base);
     assert!(client
         .collect_all_configs(PROJECT, ListFilter::all())
         .await
@@ -457,7 +428,7 @@ async fn paging_never_loops_on_a_server_that_misreports_total() {
 
     // A short page ends the walk whatever total says.
     let (base, log) = lying_server(500, 3).await;
-    let client = Client::with_context(&base, ClientContext::anonymous()).unwrap();
+    let client = anonymous(&base);
     assert_eq!(
         client
             .collect_all_configs(PROJECT, ListFilter::all())
@@ -470,7 +441,7 @@ async fn paging_never_loops_on_a_server_that_misreports_total() {
 
     // Full pages but total already reached: stop.
     let (base, log) = lying_server(0, 100).await;
-    let client = Client::with_context(&base, ClientContext::anonymous()).unwrap();
+    let client = anonymous(&base);
     assert_eq!(
         client
             .collect_all_configs(PROJECT, ListFilter::all())
@@ -491,7 +462,7 @@ async fn a_failing_page_ends_the_stream_with_the_error() {
         r#"{"error_code":"LIVE.100011001","error_msg":"Request Illegal"}"#,
     )
     .await;
-    let client = Client::with_context(&base, ClientContext::anonymous()).unwrap();
+    let client = anonymous(&base);
     let mut stream = std::pin::pin!(client.list_all_configs(PROJECT, ListFilter::all()));
     let err = stream.try_next().await.unwrap_err();
     assert_eq!(

@@ -1,18 +1,19 @@
 //! AK/SK signing: the reference vectors, redaction, environment handling,
 //! verification against tampering, edge cases, and a real HTTP round trip.
 
+mod common;
+
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use common::{creds, AK, PROJECT, SK};
 use http::{HeaderMap, HeaderValue, Method};
 use live_record_callbacks::auth::{
-    AkSkCredentials, Authenticator, Credentials, CredentialsError, FixedClock, IamToken, SignError,
-    Verifier, VerifyError,
+    AkSkCredentials, Authenticator, Credentials, CredentialsError, IamToken, RequestVerifier,
+    RequestVerifyError, SignError,
 };
+use live_record_callbacks::clock::FixedClock;
 use std::time::Duration;
 use url::Url;
 
-const AK: &str = "AKTESTEXAMPLE0000000";
-const SK: &str = "SKTESTEXAMPLE0000000000000000000000000000";
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 const HOST: &str = "live.cn-north-4.myhuaweicloud.com";
 const BODY_B: &str = r#"{"publish_domain":"push.example.com","app":"live","notify_callback_url":"https://cb.example.com/record","notify_event_subscription":["RECORD_FILE_COMPLETE"],"sign_type":"HMACSHA256","key":"0123456789abcdef0123456789abcdef"}"#;
 const JSON_UTF8: &str = "application/json; charset=UTF-8";
@@ -22,12 +23,6 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
         .single()
         .expect("valid date")
-}
-
-fn creds() -> AkSkCredentials {
-    AkSkCredentials::new(AK, SK)
-        .and_then(|c| c.with_project_id(PROJECT))
-        .expect("valid credentials")
 }
 
 fn url(path_and_query: &str) -> Url {
@@ -286,7 +281,7 @@ fn signed_post(creds: &AkSkCredentials) -> (String, HeaderMap, Vec<u8>) {
 fn verify_accepts_an_untouched_request() {
     let creds = creds();
     let (target, headers, body) = signed_post(&creds);
-    let v = Verifier::new(&creds);
+    let v = RequestVerifier::new(&creds);
     v.verify("POST", &target, &headers, &body, t0())
         .expect("valid signature");
     // Absolute-form target and an unsigned header change are fine too.
@@ -314,11 +309,11 @@ fn verify_accepts_an_untouched_request() {
 fn verify_rejects_each_tamper() {
     let creds = creds();
     let (target, headers, body) = signed_post(&creds);
-    let v = Verifier::new(&creds);
+    let v = RequestVerifier::new(&creds);
     let check = |method: &str, target: &str, headers: &HeaderMap, body: &[u8], now| {
         v.verify(method, target, headers, body, now)
     };
-    let mismatch = Err(VerifyError::SignatureMismatch);
+    let mismatch = Err(RequestVerifyError::SignatureMismatch);
 
     assert_eq!(
         check("PUT", &target, &headers, &body, t0()),
@@ -376,11 +371,11 @@ fn verify_rejects_each_tamper() {
             t0() + TimeDelta::seconds(skew),
         );
         assert!(
-            matches!(err, Err(VerifyError::DateOutsideWindow { .. })),
+            matches!(err, Err(RequestVerifyError::DateOutsideWindow { .. })),
             "{skew}: {err:?}"
         );
     }
-    let narrow = Verifier::new(&creds).with_window(Duration::from_secs(10));
+    let narrow = RequestVerifier::new(&creds).with_window(Duration::from_secs(10));
     assert!(matches!(
         narrow.verify(
             "POST",
@@ -389,18 +384,18 @@ fn verify_rejects_each_tamper() {
             &body,
             t0() + TimeDelta::seconds(11)
         ),
-        Err(VerifyError::DateOutsideWindow { .. })
+        Err(RequestVerifyError::DateOutsideWindow { .. })
     ));
 
     // Wrong AK, wrong SK.
     let other_ak = AkSkCredentials::new("AKOTHER", SK).expect("valid");
     assert_eq!(
-        Verifier::new(&other_ak).verify("POST", &target, &headers, &body, t0()),
-        Err(VerifyError::WrongAccessKey(AK.to_owned()))
+        RequestVerifier::new(&other_ak).verify("POST", &target, &headers, &body, t0()),
+        Err(RequestVerifyError::WrongAccessKey(AK.to_owned()))
     );
     let other_sk = AkSkCredentials::new(AK, "another-secret").expect("valid");
     assert_eq!(
-        Verifier::new(&other_sk).verify("POST", &target, &headers, &body, t0()),
+        RequestVerifier::new(&other_sk).verify("POST", &target, &headers, &body, t0()),
         mismatch
     );
 
@@ -409,13 +404,13 @@ fn verify_rejects_each_tamper() {
     h.remove("x-project-id");
     assert_eq!(
         check("POST", &target, &h, &body, t0()),
-        Err(VerifyError::MissingSignedHeader("x-project-id".into()))
+        Err(RequestVerifyError::MissingSignedHeader("x-project-id".into()))
     );
     let mut h = headers.clone();
     h.remove("authorization");
     assert_eq!(
         check("POST", &target, &h, &body, t0()),
-        Err(VerifyError::MissingAuthorization)
+        Err(RequestVerifyError::MissingAuthorization)
     );
 }
 
@@ -428,46 +423,46 @@ fn verify_rejects_malformed_authorization() {
         .rsplit_once("Signature=")
         .map(|(_, s)| s.to_owned())
         .unwrap_or_default();
-    type Expect = fn(&VerifyError) -> bool;
+    type Expect = fn(&RequestVerifyError) -> bool;
     let cases: Vec<(String, Expect)> = vec![
         ("garbage".into(), |e| {
-            matches!(e, VerifyError::MalformedAuthorization(_))
+            matches!(e, RequestVerifyError::MalformedAuthorization(_))
         }),
         (
             good.replace("SDK-HMAC-SHA256", "SDK-HMAC-SM3"),
-            |e| matches!(e, VerifyError::UnknownAlgorithm(a) if a == "SDK-HMAC-SM3"),
+            |e| matches!(e, RequestVerifyError::UnknownAlgorithm(a) if a == "SDK-HMAC-SM3"),
         ),
         (good.replace(", Signature=", ", Sig="), |e| {
-            matches!(e, VerifyError::MalformedAuthorization(_))
+            matches!(e, RequestVerifyError::MalformedAuthorization(_))
         }),
         (good.replace(&sig, &sig[..60]), |e| {
-            matches!(e, VerifyError::MalformedAuthorization(_))
+            matches!(e, RequestVerifyError::MalformedAuthorization(_))
         }),
         (good.replace(&sig, &"zz".repeat(32)), |e| {
-            matches!(e, VerifyError::MalformedAuthorization(_))
+            matches!(e, RequestVerifyError::MalformedAuthorization(_))
         }),
         (format!("{good}, Signature={sig}"), |e| {
-            matches!(e, VerifyError::MalformedAuthorization(_))
+            matches!(e, RequestVerifyError::MalformedAuthorization(_))
         }),
         (good.replace("SignedHeaders=", "SignedHeaders=;"), |e| {
-            matches!(e, VerifyError::MalformedAuthorization(_))
+            matches!(e, RequestVerifyError::MalformedAuthorization(_))
         }),
         (good.replace("content-type;", "Content-Type;"), |e| {
-            matches!(e, VerifyError::MalformedAuthorization(_))
+            matches!(e, RequestVerifyError::MalformedAuthorization(_))
         }),
         (
             good.replace(
                 "SignedHeaders=content-type;host;",
                 "SignedHeaders=content-type;",
             ),
-            |e| matches!(e, VerifyError::HeaderNotSigned("host")),
+            |e| matches!(e, RequestVerifyError::HeaderNotSigned("host")),
         ),
         (good.replace(";x-sdk-date", ""), |e| {
-            matches!(e, VerifyError::HeaderNotSigned("x-sdk-date"))
+            matches!(e, RequestVerifyError::HeaderNotSigned("x-sdk-date"))
         }),
         (
             good.replace("x-sdk-date", "x-sdk-date;x-missing"),
-            |e| matches!(e, VerifyError::MissingSignedHeader(h) if h == "x-missing"),
+            |e| matches!(e, RequestVerifyError::MissingSignedHeader(h) if h == "x-missing"),
         ),
     ];
     for (value, expected) in cases {
@@ -488,11 +483,11 @@ fn verify_rejects_malformed_authorization() {
     );
     assert!(matches!(
         creds.verify("POST", &target, &h, &body, t0()),
-        Err(VerifyError::MalformedDate(_))
+        Err(RequestVerifyError::MalformedDate(_))
     ));
     assert!(matches!(
         creds.verify("POST", "record/callbacks", &headers, &body, t0()),
-        Err(VerifyError::InvalidTarget(_))
+        Err(RequestVerifyError::InvalidTarget(_))
     ));
 }
 
@@ -665,6 +660,6 @@ async fn signature_survives_the_wire() {
     tampered.push(b' ');
     assert_eq!(
         creds.verify(&method, &target, &headers, &tampered, now),
-        Err(VerifyError::SignatureMismatch)
+        Err(RequestVerifyError::SignatureMismatch)
     );
 }

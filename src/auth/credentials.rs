@@ -232,6 +232,24 @@ impl IamToken {
         value.set_sensitive(true);
         Ok(Self { value })
     }
+
+    /// Whether `presented` (an `X-Auth-Token` value) is this token, compared
+    /// in constant time; for servers that accept a token, like the emulator.
+    ///
+    /// ```
+    /// use live_record_callbacks::auth::IamToken;
+    ///
+    /// let token = IamToken::new("MIIExample")?;
+    /// assert!(token.matches(b"MIIExample"));
+    /// assert!(!token.matches(b"MIIExamplf"));
+    /// # Ok::<(), live_record_callbacks::auth::CredentialsError>(())
+    /// ```
+    pub fn matches(&self, presented: &[u8]) -> bool {
+        bool::from(subtle::ConstantTimeEq::ct_eq(
+            self.value.as_bytes(),
+            presented,
+        ))
+    }
 }
 
 impl fmt::Debug for IamToken {

@@ -54,7 +54,7 @@ pub enum SignError {
 /// Why a received request's signature is rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum VerifyError {
+pub enum RequestVerifyError {
     /// There is no `Authorization` header.
     #[error("the request has no Authorization header")]
     MissingAuthorization,

@@ -6,11 +6,11 @@
 //!   `SDK-HMAC-SHA256` scheme. The signer is a plain function over
 //!   (method, URL, headers, body, time) — see [`AkSkCredentials::sign`] — so
 //!   other HTTP stacks, tests and emulators can use it without reqwest, and
-//!   [`Verifier`] checks a received request the way the gateway would.
+//!   [`RequestVerifier`] checks a received request the way the gateway would.
 //! * **IAM token** ([`IamToken`]): the token goes into `X-Auth-Token`.
 //!
 //! [`Credentials`] wraps either kind behind one [`Credentials::apply`] call,
-//! and [`Authenticator`] pairs it with a [`Clock`] so a request hook needs
+//! and [`Authenticator`] pairs it with a [`Clock`](crate::clock::Clock) so a request hook needs
 //! nothing else.
 //!
 //! Secrets (secret key, security token, IAM token) never show up in `Debug`
@@ -39,21 +39,21 @@
 //! ```
 
 mod canonical;
-mod clock;
 mod credentials;
 mod error;
 mod sign;
 mod verify;
 
-pub use clock::{Clock, FixedClock, SystemClock};
 pub use credentials::{
     AkSkCredentials, Credentials, IamToken, ENV_AK, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK,
 };
-pub use error::{CredentialsError, SignError, VerifyError};
+pub use error::{CredentialsError, RequestVerifyError, SignError};
 pub use sign::{AuthHeaders, SigningDetails};
-pub use verify::{Verifier, DEFAULT_WINDOW};
+pub use verify::{RequestVerifier, SDK_DATE_WINDOW};
 
 use std::sync::Arc;
+
+use crate::clock::{Clock, SystemClock};
 
 /// Name of the signing algorithm, as it appears in `Authorization`.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";
@@ -70,11 +70,12 @@ pub const HEADER_AUTH_TOKEN: &str = "x-auth-token";
 ///
 /// This is what a request hook needs: [`Authenticator::authenticate`] reads
 /// the clock and applies the credentials. Tests swap the clock for a
-/// [`FixedClock`] to get reproducible signatures.
+/// [`FixedClock`](crate::clock::FixedClock) to get reproducible signatures.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use live_record_callbacks::auth::{Authenticator, FixedClock, IamToken};
+/// use live_record_callbacks::auth::{Authenticator, IamToken};
+/// use live_record_callbacks::clock::FixedClock;
 ///
 /// let auth = Authenticator::new(IamToken::new("MIIExample")?)
 ///     .with_clock(FixedClock(Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap()));
@@ -103,7 +104,8 @@ impl Authenticator {
         }
     }
 
-    /// Replaces the clock (tests pin it with [`FixedClock`]).
+    /// Replaces the clock (tests pin it with
+    /// [`FixedClock`](crate::clock::FixedClock)).
     pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Arc::new(clock);
         self

@@ -31,13 +31,19 @@ const SIGNED_HEADERS: [&str; 8] = [
     "content-type;host;x-project-id;x-sdk-date;x-security-token",
 ];
 
+/// Why a value the signer writes into a header is always a valid header
+/// value: it is made of the algorithm name, the access key (visible ASCII
+/// without `,`, checked by [`AkSkCredentials::new`]), header names, digits
+/// and hex digits.
+const VISIBLE_ASCII: &str = "the signer writes only visible ASCII into headers";
+
 /// The headers a signature adds to a request.
 ///
 /// `Debug` hides the security token.
 #[derive(Clone, Debug)]
 pub struct AuthHeaders {
-    sdk_date: [u8; 16],
-    authorization: String,
+    sdk_date: HeaderValue,
+    authorization: HeaderValue,
     project_id: Option<HeaderValue>,
     security_token: Option<HeaderValue>,
 }
@@ -46,27 +52,28 @@ impl AuthHeaders {
     /// The `Authorization` value:
     /// `SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<list>, Signature=<hex>`.
     pub fn authorization(&self) -> &str {
-        &self.authorization
+        self.authorization.to_str().expect(VISIBLE_ASCII)
     }
 
     /// The `X-Sdk-Date` value, `YYYYMMDDTHHMMSSZ`.
     pub fn sdk_date(&self) -> &str {
-        std::str::from_utf8(&self.sdk_date).unwrap_or_default()
+        self.sdk_date.to_str().expect(VISIBLE_ASCII)
     }
 
     /// Every header to add, as (name, value) pairs.
     pub fn iter(&self) -> impl Iterator<Item = (HeaderName, HeaderValue)> + '_ {
-        let date = HeaderValue::from_bytes(&self.sdk_date).ok();
-        let auth = HeaderValue::from_str(&self.authorization).ok();
         [
-            date.map(|v| (HeaderName::from_static(super::HEADER_SDK_DATE), v)),
+            Some((
+                HeaderName::from_static(super::HEADER_SDK_DATE),
+                self.sdk_date.clone(),
+            )),
             self.project_id
                 .clone()
                 .map(|v| (HeaderName::from_static(super::HEADER_PROJECT_ID), v)),
             self.security_token
                 .clone()
                 .map(|v| (HeaderName::from_static(super::HEADER_SECURITY_TOKEN), v)),
-            auth.map(|v| (header::AUTHORIZATION, v)),
+            Some((header::AUTHORIZATION, self.authorization.clone())),
         ]
         .into_iter()
         .flatten()
@@ -74,18 +81,14 @@ impl AuthHeaders {
 
     /// Inserts the headers into `headers`, replacing earlier values.
     pub fn apply_to(self, headers: &mut HeaderMap) {
-        if let Ok(v) = HeaderValue::from_bytes(&self.sdk_date) {
-            headers.insert(super::HEADER_SDK_DATE, v);
-        }
+        headers.insert(super::HEADER_SDK_DATE, self.sdk_date);
         if let Some(v) = self.project_id {
             headers.insert(super::HEADER_PROJECT_ID, v);
         }
         if let Some(v) = self.security_token {
             headers.insert(super::HEADER_SECURITY_TOKEN, v);
         }
-        if let Ok(v) = HeaderValue::try_from(self.authorization) {
-            headers.insert(header::AUTHORIZATION, v);
-        }
+        headers.insert(header::AUTHORIZATION, self.authorization);
     }
 }
 
@@ -207,9 +210,10 @@ impl AkSkCredentials {
         body: &[u8],
         now: DateTime<Utc>,
     ) -> Result<SigningDetails, SignError> {
-        self.compute(method.as_str(), url, headers, body, now, true)?
+        Ok(self
+            .compute(method.as_str(), url, headers, body, now, true)?
             .details
-            .ok_or(SignError::MissingHost)
+            .expect("compute(.., explain = true) always returns the details"))
     }
 
     /// Signs a reqwest request in place: adds `X-Sdk-Date`, `X-Project-Id`,
@@ -281,10 +285,11 @@ impl AkSkCredentials {
         }
         let content_type = single(headers, &header::CONTENT_TYPE)?;
         let date_bytes = canonical::sdk_date(now)?;
-        let date = std::str::from_utf8(&date_bytes).map_err(|_| SignError::DateOutOfRange(now))?;
+        let date = std::str::from_utf8(&date_bytes).expect(VISIBLE_ASCII);
         let canonical_query = url.query().map(canonical::canonical_query);
-        let project_id = self.project_id.as_ref().and_then(|v| v.to_str().ok());
-        let token = self.security_token.as_ref().and_then(|v| v.to_str().ok());
+        // Both were checked to be visible ASCII when the credentials were made.
+        let project_id = self.project_id.as_ref().map(|v| v.to_str().expect(VISIBLE_ASCII));
+        let token = self.security_token.as_ref().map(|v| v.to_str().expect(VISIBLE_ASCII));
 
         let mut list: [(&str, &str); 5] = [("", ""); 5];
         let mut n = 0;
@@ -328,7 +333,7 @@ impl AkSkCredentials {
             ", SignedHeaders=",
             signed,
             ", Signature=",
-            std::str::from_utf8(&signature).unwrap_or_default(),
+            std::str::from_utf8(&signature).expect(VISIBLE_ASCII),
         ] {
             authorization.push_str(piece);
         }
@@ -342,8 +347,8 @@ impl AkSkCredentials {
         });
         Ok(Computed {
             headers: AuthHeaders {
-                sdk_date: date_bytes,
-                authorization,
+                sdk_date: HeaderValue::from_bytes(&date_bytes).expect(VISIBLE_ASCII),
+                authorization: HeaderValue::try_from(authorization).expect(VISIBLE_ASCII),
                 project_id: self.project_id.clone(),
                 security_token: self.security_token.clone(),
             },

@@ -8,11 +8,11 @@ use std::time::Duration;
 use subtle::ConstantTimeEq;
 
 use super::canonical::{self, CanonicalParts};
-use super::{AkSkCredentials, VerifyError, ALGORITHM};
+use super::{AkSkCredentials, RequestVerifyError, ALGORITHM};
 
 /// How far `X-Sdk-Date` may be from the verifier's clock by default: 15
 /// minutes, like the gateway.
-pub const DEFAULT_WINDOW: Duration = Duration::from_secs(15 * 60);
+pub const SDK_DATE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 const CONTENT_SHA256: &str = "x-sdk-content-sha256";
 const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
@@ -21,7 +21,7 @@ const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use live_record_callbacks::auth::{AkSkCredentials, Verifier, VerifyError};
+/// use live_record_callbacks::auth::{AkSkCredentials, RequestVerifier, RequestVerifyError};
 /// use std::time::Duration;
 ///
 /// let creds = AkSkCredentials::new("AK", "SK")?;
@@ -31,17 +31,17 @@ const UNSIGNED_PAYLOAD: &str = "UNSIGNED-PAYLOAD";
 /// creds.sign(&http::Method::GET, &url, &headers, b"", t)?.apply_to(&mut headers);
 /// headers.insert("host", http::HeaderValue::from_static("h.example"));
 ///
-/// let verifier = Verifier::new(&creds).with_window(Duration::from_secs(60));
+/// let verifier = RequestVerifier::new(&creds).with_window(Duration::from_secs(60));
 /// verifier.verify("GET", "/v1/p/record/callbacks?limit=10", &headers, b"", t)?;
 /// let late = t + chrono::TimeDelta::minutes(2);
 /// assert!(matches!(
 ///     verifier.verify("GET", "/v1/p/record/callbacks?limit=10", &headers, b"", late),
-///     Err(VerifyError::DateOutsideWindow { .. })
+///     Err(RequestVerifyError::DateOutsideWindow { .. })
 /// ));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug)]
-pub struct Verifier {
+pub struct RequestVerifier {
     credentials: AkSkCredentials,
     window: Duration,
     allow_unsigned_payload: bool,
@@ -54,13 +54,13 @@ struct Authorization<'a> {
     signature: [u8; 32],
 }
 
-fn parse_authorization(value: &str) -> Result<Authorization<'_>, VerifyError> {
-    let malformed = VerifyError::MalformedAuthorization;
+fn parse_authorization(value: &str) -> Result<Authorization<'_>, RequestVerifyError> {
+    let malformed = RequestVerifyError::MalformedAuthorization;
     let (algorithm, rest) = value.trim().split_once(' ').ok_or(malformed(
         "expected `<algorithm> Access=.., SignedHeaders=.., Signature=..`",
     ))?;
     if algorithm != ALGORITHM {
-        return Err(VerifyError::UnknownAlgorithm(algorithm.to_owned()));
+        return Err(RequestVerifyError::UnknownAlgorithm(algorithm.to_owned()));
     }
     let (mut access, mut signed, mut signature) = (None, None, None);
     for field in rest.split(',') {
@@ -100,12 +100,12 @@ fn parse_authorization(value: &str) -> Result<Authorization<'_>, VerifyError> {
     })
 }
 
-impl Verifier {
+impl RequestVerifier {
     /// A verifier for `credentials`, with the default 15-minute window.
     pub fn new(credentials: &AkSkCredentials) -> Self {
         Self {
             credentials: credentials.clone(),
-            window: DEFAULT_WINDOW,
+            window: SDK_DATE_WINDOW,
             allow_unsigned_payload: false,
         }
     }
@@ -142,17 +142,17 @@ impl Verifier {
         headers: &HeaderMap,
         body: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<(), VerifyError> {
+    ) -> Result<(), RequestVerifyError> {
         let (path, query, authority) = split_target(target)?;
         let auth_value = headers
             .get(header::AUTHORIZATION)
-            .ok_or(VerifyError::MissingAuthorization)?;
+            .ok_or(RequestVerifyError::MissingAuthorization)?;
         let auth_value = auth_value
             .to_str()
-            .map_err(|_| VerifyError::MalformedAuthorization("not visible ASCII"))?;
+            .map_err(|_| RequestVerifyError::MalformedAuthorization("not visible ASCII"))?;
         let auth = parse_authorization(auth_value)?;
         if auth.access != self.credentials.access_key {
-            return Err(VerifyError::WrongAccessKey(auth.access.to_owned()));
+            return Err(RequestVerifyError::WrongAccessKey(auth.access.to_owned()));
         }
 
         let mut list: Vec<(&str, &str)> = Vec::with_capacity(8);
@@ -162,12 +162,12 @@ impl Verifier {
                     .bytes()
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
             {
-                return Err(VerifyError::MalformedAuthorization(
+                return Err(RequestVerifyError::MalformedAuthorization(
                     "SignedHeaders must be lowercase header names separated by `;`",
                 ));
             }
             if list.iter().any(|(n, _)| *n == name) {
-                return Err(VerifyError::MalformedAuthorization(
+                return Err(RequestVerifyError::MalformedAuthorization(
                     "SignedHeaders lists a header twice",
                 ));
             }
@@ -175,35 +175,30 @@ impl Verifier {
             let value = match (values.next(), name) {
                 (Some(v), _) => {
                     if values.next().is_some() {
-                        return Err(VerifyError::DuplicateHeader(name.to_owned()));
+                        return Err(RequestVerifyError::DuplicateHeader(name.to_owned()));
                     }
                     canonical::header_text(v.as_bytes())
-                        .ok_or_else(|| VerifyError::InvalidHeaderValue(name.to_owned()))?
+                        .ok_or_else(|| RequestVerifyError::InvalidHeaderValue(name.to_owned()))?
                 }
                 (None, "host") => {
-                    authority.ok_or_else(|| VerifyError::MissingSignedHeader(name.to_owned()))?
+                    authority.ok_or_else(|| RequestVerifyError::MissingSignedHeader(name.to_owned()))?
                 }
-                (None, _) => return Err(VerifyError::MissingSignedHeader(name.to_owned())),
+                (None, _) => return Err(RequestVerifyError::MissingSignedHeader(name.to_owned())),
             };
             list.push((name, value));
         }
-        for required in ["host", super::HEADER_SDK_DATE] {
-            if !list.iter().any(|(n, _)| *n == required) {
-                return Err(VerifyError::HeaderNotSigned(required));
-            }
+        let signed_value = |name: &str| list.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+        if signed_value("host").is_none() {
+            return Err(RequestVerifyError::HeaderNotSigned("host"));
         }
-
-        let date_text = list
-            .iter()
-            .find(|(n, _)| *n == super::HEADER_SDK_DATE)
-            .map(|(_, v)| *v)
-            .unwrap_or_default();
+        let date_text = signed_value(super::HEADER_SDK_DATE)
+            .ok_or(RequestVerifyError::HeaderNotSigned(super::HEADER_SDK_DATE))?;
         let date = canonical::parse_sdk_date(date_text)
-            .ok_or_else(|| VerifyError::MalformedDate(date_text.to_owned()))?;
+            .ok_or_else(|| RequestVerifyError::MalformedDate(date_text.to_owned()))?;
         let skew = (now - date).abs();
         let window = TimeDelta::from_std(self.window).unwrap_or(TimeDelta::MAX);
         if skew > window {
-            return Err(VerifyError::DateOutsideWindow {
+            return Err(RequestVerifyError::DateOutsideWindow {
                 date,
                 now,
                 skew_seconds: skew.num_seconds(),
@@ -211,15 +206,12 @@ impl Verifier {
             });
         }
 
-        let declared = list
-            .iter()
-            .find(|(n, _)| *n == CONTENT_SHA256)
-            .map(|(_, v)| *v);
+        let declared = signed_value(CONTENT_SHA256);
         let body_hash = canonical::payload_hash(body);
         let payload: &[u8] = match declared {
             Some(UNSIGNED_PAYLOAD) if !body.is_empty() => {
                 if !self.allow_unsigned_payload {
-                    return Err(VerifyError::UnsignedPayload);
+                    return Err(RequestVerifyError::UnsignedPayload);
                 }
                 // The literal text stands in for the hash, as in the SDKs.
                 UNSIGNED_PAYLOAD.as_bytes()
@@ -240,15 +232,15 @@ impl Verifier {
         if bool::from(expected.ct_eq(&auth.signature)) {
             Ok(())
         } else {
-            Err(VerifyError::SignatureMismatch)
+            Err(RequestVerifyError::SignatureMismatch)
         }
     }
 }
 
 /// Splits a request target into path, query and (for absolute URLs) the
 /// authority.
-fn split_target(target: &str) -> Result<(&str, Option<&str>, Option<&str>), VerifyError> {
-    let invalid = || VerifyError::InvalidTarget(target.to_owned());
+fn split_target(target: &str) -> Result<(&str, Option<&str>, Option<&str>), RequestVerifyError> {
+    let invalid = || RequestVerifyError::InvalidTarget(target.to_owned());
     let (target, authority) = if target.starts_with('/') {
         (target, None)
     } else {
@@ -275,7 +267,7 @@ fn split_target(target: &str) -> Result<(&str, Option<&str>, Option<&str>), Veri
 
 impl AkSkCredentials {
     /// Verifies a received request with the default window; see
-    /// [`Verifier::verify`].
+    /// [`RequestVerifier::verify`].
     pub fn verify(
         &self,
         method: &str,
@@ -283,7 +275,7 @@ impl AkSkCredentials {
         headers: &HeaderMap,
         body: &[u8],
         now: DateTime<Utc>,
-    ) -> Result<(), VerifyError> {
-        Verifier::new(self).verify(method, target, headers, body, now)
+    ) -> Result<(), RequestVerifyError> {
+        RequestVerifier::new(self).verify(method, target, headers, body, now)
     }
 }

@@ -1,13 +1,84 @@
-//! Small servers on 127.0.0.1 for the tests: an axum app for well-formed
-//! answers, and raw TCP for faults no framework would produce.
+//! What the tests of the workspace share: fixtures (the project, test
+//! credentials, a config body, a clock to move by hand) and small servers on
+//! 127.0.0.1 (an axum app for well-formed answers, raw TCP for faults no
+//! framework would produce).
+//!
+//! The client's tests use it as `mod common;`; the emulator's and the
+//! command line's as `#[path = "../../tests/common/mod.rs"] mod common;`.
 
 #![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use live_record_callbacks::auth::AkSkCredentials;
+use live_record_callbacks::clock::Clock;
+use live_record_callbacks::{Client, ClientContext};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+
+// ---- fixtures ------------------------------------------------------------
+
+/// The project of every test.
+pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+/// Test access key (the reference's signing vectors use it).
+pub const AK: &str = "AKTESTEXAMPLE0000000";
+/// Test secret key (the reference's signing vectors use it).
+pub const SK: &str = "SKTESTEXAMPLE0000000000000000000000000000";
+/// The callback key the document publishes for testing
+/// (`x-signing.test_key`), which the reference's vectors use too.
+pub const CALLBACK_KEY: &str = "0123456789abcdef0123456789abcdef";
+/// The ingest domain of most configs.
+pub const DOMAIN: &str = "push.example.com";
+/// Where most configs send their notifications (nothing listens there).
+pub const HOOK_URL: &str = "https://hooks.example.com/live/record";
+
+/// AK/SK credentials with [`PROJECT`].
+pub fn creds() -> AkSkCredentials {
+    AkSkCredentials::new(AK, SK)
+        .and_then(|c| c.with_project_id(PROJECT))
+        .expect("valid test credentials")
+}
+
+/// A config body for `domain`/`app`, with [`HOOK_URL`] and [`CALLBACK_KEY`]
+/// (events and sign type left to the defaults).
+pub fn config(domain: &str, app: &str) -> serde_json::Value {
+    serde_json::json!({
+        "publish_domain": domain, "app": app,
+        "notify_callback_url": HOOK_URL,
+        "key": CALLBACK_KEY
+    })
+}
+
+/// A client of `base` that sends no credentials.
+pub fn anonymous(base: &str) -> Client {
+    Client::with_context(base, ClientContext::anonymous()).expect("a client for a loopback URL")
+}
+
+/// A clock the test moves by hand, starting at 2024-01-01T00:00:00Z.
+#[derive(Debug, Clone)]
+pub struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+impl ManualClock {
+    pub fn start() -> Self {
+        Self(Arc::new(Mutex::new(
+            Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap(),
+        )))
+    }
+
+    pub fn advance(&self, seconds: i64) {
+        *self.0.lock().unwrap() += TimeDelta::seconds(seconds);
+    }
+}
+
+// ---- servers -------------------------------------------------------------
 
 /// What a test server saw: one entry per request.
 #[derive(Clone, Debug)]

@@ -4,25 +4,27 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-use crate::secret::CallbackKey;
-use crate::types::{RecordCallbackConfig, RecordCallbackConfigRequest, SignType, SubscribedEvent};
+use live_record_callbacks::secret::CallbackKey;
+use live_record_callbacks::types::{
+    RecordCallbackConfig, RecordCallbackConfigRequest, SignType, SubscribedEvent,
+};
 
 /// A stored config: what the service returns, plus what it keeps to itself.
 #[derive(Clone, Debug)]
-pub struct Stored {
+pub(crate) struct Stored {
     /// The public part, as returned by create, list, show and update.
-    pub config: RecordCallbackConfig,
+    pub(crate) config: RecordCallbackConfig,
     /// The key that signs its notifications (never returned).
-    pub key: Option<CallbackKey>,
+    pub(crate) key: Option<CallbackKey>,
     /// The signing method, with the service's default applied.
-    pub sign_type: SignType,
+    pub(crate) sign_type: SignType,
     /// The subscribed events, with the service's default applied.
-    pub events: Vec<SubscribedEvent>,
+    pub(crate) events: Vec<SubscribedEvent>,
 }
 
 /// Why a change was refused.
 #[derive(Debug, PartialEq, Eq)]
-pub enum StoreError {
+pub(crate) enum StoreError {
     /// Another config already has this (domain, app) pair.
     Exists { id: String },
     /// No config has this id in the project.
@@ -38,7 +40,7 @@ struct Project {
 
 /// Every project's configs.
 #[derive(Default)]
-pub struct Store {
+pub(crate) struct Store {
     projects: HashMap<String, Project>,
     next_seq: u64,
 }
@@ -54,7 +56,8 @@ fn stored(
     created: DateTime<Utc>,
     updated: DateTime<Utc>,
 ) -> Stored {
-    let sign_type = body.sign_type.unwrap_or(SignType::Hmacsha256);
+    // The document's default (the generated `Default`).
+    let sign_type = body.sign_type.unwrap_or_default();
     let events = body.notify_event_subscription;
     Stored {
         config: RecordCallbackConfig {
@@ -75,7 +78,7 @@ fn stored(
 
 impl Store {
     /// Adds a config; `id` is the new config's id.
-    pub fn create(
+    pub(crate) fn create(
         &mut self,
         project: &str,
         id: String,
@@ -99,13 +102,13 @@ impl Store {
     }
 
     /// One config.
-    pub fn get(&self, project: &str, id: &str) -> Option<&Stored> {
+    pub(crate) fn get(&self, project: &str, id: &str) -> Option<&Stored> {
         let p = self.projects.get(project)?;
         p.by_seq.get(p.seq_of_id.get(id)?)
     }
 
     /// Replaces a config's whole body.
-    pub fn update(
+    pub(crate) fn update(
         &mut self,
         project: &str,
         id: &str,
@@ -131,7 +134,7 @@ impl Store {
     }
 
     /// Removes a config.
-    pub fn delete(&mut self, project: &str, id: &str) -> Result<(), StoreError> {
+    pub(crate) fn delete(&mut self, project: &str, id: &str) -> Result<(), StoreError> {
         let p = self.projects.get_mut(project).ok_or(StoreError::NotFound)?;
         let seq = p.seq_of_id.remove(id).ok_or(StoreError::NotFound)?;
         if let Some(old) = p.by_seq.remove(&seq) {
@@ -142,7 +145,7 @@ impl Store {
     }
 
     /// The configs that match, oldest first: `(total, page)`.
-    pub fn list(
+    pub(crate) fn list(
         &self,
         project: &str,
         domain: Option<&str>,
@@ -170,7 +173,7 @@ impl Store {
 
     /// The config the service uses for a stream of `domain`/`app`: the one
     /// for exactly that app, else the domain's `*` config.
-    pub fn matching(
+    pub(crate) fn matching(
         &self,
         project: Option<&str>,
         domain: &str,
@@ -192,13 +195,4 @@ impl Store {
         }
     }
 
-    /// How many configs there are in all (for tests and the CLI).
-    pub fn len(&self) -> usize {
-        self.projects.values().map(|p| p.by_seq.len()).sum()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }

@@ -7,12 +7,13 @@
 //! list), authenticates like the API gateway (AK/SK signatures verified
 //! with this crate's own signer, IAM tokens), and puts an `X-request-id` on
 //! every response. Under the reserved prefix [`RESERVED_PREFIX`] it can fire
-//! a correctly signed notification at a config's callback URL.
+//! a correctly signed notification at a config's callback URL; that route
+//! sits behind the same authentication as the API.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
-//! use live_record_callbacks::emulator::{Emulator, EmulatorConfig};
 //! use live_record_callbacks::{Client, ClientContext};
+//! use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
 //!
 //! let emulator = Emulator::start(EmulatorConfig::default()).await?;
 //! let client = Client::with_context(emulator.base_url(), ClientContext::anonymous()).unwrap();
@@ -21,6 +22,13 @@
 //! emulator.stop().await;
 //! # Ok(()) }
 //! ```
+
+/// The reserved prefix, as a literal for `concat!`.
+macro_rules! reserved_prefix {
+    () => {
+        "/_emulator"
+    };
+}
 
 mod routes;
 mod store;
@@ -33,16 +41,14 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::auth::{AkSkCredentials, Clock, IamToken, SystemClock};
+use live_record_callbacks::auth::{AkSkCredentials, IamToken};
+use live_record_callbacks::clock::{Clock, SystemClock};
 
-pub use store::{Store, StoreError, Stored};
-pub use trigger::{TriggerReport, TriggerRequest};
+use store::Store;
+pub use trigger::{TriggerReport, TriggerRequest, TRIGGER_PATH};
 
 /// Routes under this prefix are the emulator's own, not the service's.
-pub const RESERVED_PREFIX: &str = "/_emulator";
-
-/// The largest request body the emulator reads.
-pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+pub const RESERVED_PREFIX: &str = reserved_prefix!();
 
 /// How the emulator authenticates requests and reports itself.
 #[derive(Clone, Debug)]
@@ -61,7 +67,7 @@ impl Default for EmulatorConfig {
             aksk: None,
             token: None,
             clock: Arc::new(SystemClock),
-            body_limit: DEFAULT_BODY_LIMIT,
+            body_limit: live_record_callbacks::MAX_BODY,
             hostname: "live-emulator".to_owned(),
         }
     }
@@ -69,7 +75,8 @@ impl Default for EmulatorConfig {
 
 impl EmulatorConfig {
     /// Requires AK/SK-signed requests made with these credentials (or the
-    /// token, if one is also set). Requests without credentials are refused.
+    /// token, if one is also set). Requests without credentials are refused,
+    /// on the API and on the reserved routes alike.
     pub fn with_aksk(mut self, credentials: AkSkCredentials) -> Self {
         self.aksk = Some(credentials);
         self
@@ -87,7 +94,8 @@ impl EmulatorConfig {
         self
     }
 
-    /// Sets the largest request body read (default [`DEFAULT_BODY_LIMIT`]).
+    /// Sets the largest request body read (default
+    /// [`MAX_BODY`](live_record_callbacks::MAX_BODY)).
     pub fn with_body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
         self
@@ -113,14 +121,13 @@ pub fn router(config: EmulatorConfig) -> axum::Router {
         config,
         store: Mutex::new(Store::default()),
         http: reqwest::Client::builder()
-            .user_agent(concat!(
-                env!("CARGO_PKG_NAME"),
-                "-emulator/",
-                env!("CARGO_PKG_VERSION")
-            ))
+            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
             .timeout(std::time::Duration::from_secs(10))
             .build()
-            .unwrap_or_default(),
+            // As in `reqwest::Client::new`, which panics too: with only a user
+            // agent and a timeout set, building fails only if TLS cannot be
+            // set up at all.
+            .expect("the HTTP client that posts notifications cannot be built"),
     }))
 }
 
@@ -135,7 +142,7 @@ pub struct Emulator {
 impl Emulator {
     /// Serves on a random port of 127.0.0.1.
     pub async fn start(config: EmulatorConfig) -> std::io::Result<Self> {
-        Self::start_on("127.0.0.1:0".parse().expect("a valid address"), config).await
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
     }
 
     /// Serves on `addr` (port 0 picks a free one).

@@ -1,5 +1,5 @@
 //! The emulator's HTTP surface: the contract's five operations, the
-//! gateway in front of them, and the reserved routes.
+//! reserved routes, and the gateway in front of both.
 
 use std::sync::Arc;
 
@@ -11,13 +11,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
-use subtle::ConstantTimeEq;
+
+use live_record_callbacks::auth::HEADER_AUTH_TOKEN;
+use live_record_callbacks::input;
+use live_record_callbacks::paging::{PageLimit, PageOffset};
+use live_record_callbacks::types::{self, RecordCallbackConfigRequest};
 
 use super::store::StoreError;
-use super::{Shared, RESERVED_PREFIX};
-use crate::input;
-use crate::paging::{PageLimit, PageOffset};
-use crate::types::{self, RecordCallbackConfigRequest};
+use super::trigger::{self, TRIGGER_PATH};
+use super::Shared;
 
 /// The request id of the request being handled (set by the outer layer).
 #[derive(Clone)]
@@ -117,17 +119,17 @@ impl IntoResponse for Failure {
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let base = "/v1/{project_id}/record/callbacks";
     let one = "/v1/{project_id}/record/callbacks/{id}";
-    let api = Router::new()
+    // The reserved route is behind the same gateway as the API: when
+    // credentials are required, triggering a notification (which makes the
+    // emulator POST to a configured URL) requires them too.
+    let gated = Router::new()
         .route(base, post(create).get(list))
         .route(one, get(show).put(update).delete(remove))
+        .route(TRIGGER_PATH, post(trigger::handle))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(shared.clone(), gateway));
     Router::new()
-        .route(
-            &format!("{RESERVED_PREFIX}/trigger"),
-            post(super::trigger::handle),
-        )
-        .merge(api)
+        .merge(gated)
         .fallback(unknown_path)
         .layer(middleware::from_fn_with_state(shared.clone(), request_id))
         .with_state(shared)
@@ -146,9 +148,9 @@ async fn request_id(State(shared): State<Arc<Shared>>, mut req: Request, next: N
     .into();
     req.extensions_mut().insert(RequestId(id.clone()));
     let mut response = next.run(req).await;
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-request-id", v);
-    }
+    let value = HeaderValue::from_str(&id)
+        .expect("hex digits, decimal digits, `-` and the configured hostname are visible ASCII");
+    response.headers_mut().insert("x-request-id", value);
     response
 }
 
@@ -182,11 +184,9 @@ fn authenticate(
     body: &[u8],
 ) -> Result<(), String> {
     let config = &shared.config;
-    if let Some(token) = headers.get("x-auth-token") {
+    if let Some(token) = headers.get(HEADER_AUTH_TOKEN) {
         return match &config.token {
-            Some(expected) if bool::from(token.as_bytes().ct_eq(expected.value.as_bytes())) => {
-                Ok(())
-            }
+            Some(expected) if expected.matches(token.as_bytes()) => Ok(()),
             Some(_) => Err("the token is not valid".into()),
             None => Err("token authentication is not enabled".into()),
         };
@@ -215,12 +215,10 @@ async fn unknown_path() -> Failure {
 }
 
 async fn method_not_allowed(req: Request) -> Failure {
-    let allow = if req
-        .uri()
-        .path()
-        .trim_end_matches('/')
-        .ends_with("/record/callbacks")
-    {
+    let path = req.uri().path().trim_end_matches('/');
+    let allow = if path == TRIGGER_PATH {
+        "POST"
+    } else if path.ends_with("/record/callbacks") {
         "GET, POST"
     } else {
         "GET, PUT, DELETE"

@@ -1,7 +1,9 @@
-//! Where signing time comes from.
+//! Where "now" comes from, for everything in this crate that reads the
+//! time: AK/SK signatures (which cover it), the request verifier's date
+//! window, the notification verifier's timestamp window, and the emulator.
 //!
-//! The signature covers the time, so tests and emulators need to pin it;
-//! production code reads the system clock. Times are always UTC.
+//! Tests and emulators pin it; production code reads the system clock.
+//! Times are always UTC.
 
 use chrono::{DateTime, Utc};
 use std::fmt;
@@ -10,7 +12,7 @@ use std::fmt;
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
-/// use live_record_callbacks::auth::{Clock, FixedClock, SystemClock};
+/// use live_record_callbacks::clock::{Clock, FixedClock, SystemClock};
 ///
 /// let t = Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).unwrap();
 /// assert_eq!(FixedClock(t).now(), t);

@@ -2,28 +2,21 @@
 //! The emulator as a server: the service's errors for bad input, gateway
 //! authentication, request ids, and state under concurrent requests.
 
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
 use std::collections::HashSet;
 
 use chrono::Utc;
-use live_record_callbacks::auth::{AkSkCredentials, Authenticator, FixedClock, IamToken};
-use live_record_callbacks::emulator::{Emulator, EmulatorConfig};
+use common::{creds, PROJECT};
+use live_record_callbacks::auth::{AkSkCredentials, Authenticator, IamToken};
+use live_record_callbacks::clock::FixedClock;
 use live_record_callbacks::{ApiError, Client, ClientContext, RequestId};
+use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
 use serde_json::{json, Value};
 
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
-
-fn creds() -> AkSkCredentials {
-    AkSkCredentials::new(
-        "AKTESTEXAMPLE0000000",
-        "SKTESTEXAMPLE0000000000000000000000000000",
-    )
-    .unwrap()
-    .with_project_id(PROJECT)
-    .unwrap()
-}
-
 fn body(app: &str) -> Value {
-    json!({"publish_domain": "push.example.com", "app": app, "notify_callback_url": "https://hooks.example.com/cb"})
+    common::config(common::DOMAIN, app)
 }
 
 /// A raw call: status, the error code if any, the whole body.
@@ -169,7 +162,7 @@ async fn bad_input_gets_the_service_error_naming_the_field() {
 #[tokio::test]
 async fn one_config_per_domain_and_app() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let client = Client::with_context(emulator.base_url(), ClientContext::anonymous()).unwrap();
+    let client = common::anonymous(emulator.base_url());
     let first = client
         .create_record_callback_config()
         .project_id(PROJECT)
@@ -262,7 +255,7 @@ async fn aksk_signatures_are_verified_like_the_gateway() {
         .unwrap();
 
     // Wrong secret key: 401 APIGW.0301 with the request id in the body.
-    let wrong = AkSkCredentials::new("AKTESTEXAMPLE0000000", "not-the-secret")
+    let wrong = AkSkCredentials::new(common::AK, "not-the-secret")
         .unwrap()
         .with_project_id(PROJECT)
         .unwrap();
@@ -318,7 +311,7 @@ async fn aksk_signatures_are_verified_like_the_gateway() {
     assert!(err.to_string().contains("X-Sdk-Date"), "{err}");
 
     // No credentials at all.
-    let anonymous = Client::with_context(emulator.base_url(), ClientContext::anonymous()).unwrap();
+    let anonymous = common::anonymous(emulator.base_url());
     let err = ApiError::from(
         anonymous
             .list_record_callback_configs()
@@ -418,7 +411,7 @@ async fn tokens_are_accepted_when_configured() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_creates_and_updates_lose_nothing() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let client = Client::with_context(emulator.base_url(), ClientContext::anonymous()).unwrap();
+    let client = common::anonymous(emulator.base_url());
 
     // 64 different pairs at once: 64 configs, 64 distinct ids.
     let creates = (0..64).map(|i| {

@@ -1,0 +1,74 @@
+//! `verify`: check a notification read from standard input.
+
+use std::io::Read;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use live_record_callbacks::enums;
+use live_record_callbacks::notify::{self, NotificationVerifier, TIMESTAMP_WINDOW};
+use live_record_callbacks::secret::CallbackKey;
+use live_record_callbacks::types::SignType;
+
+use crate::values;
+
+/// Verify a notification read from standard input, and say why not.
+///
+/// Exits 0 when it verifies, 1 when it does not, 2 on bad input.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The config's key (letters and digits, at least 32). Repeat it to
+    /// accept several keys while rotating.
+    #[arg(
+        long,
+        required = true,
+        env = "LIVE_CALLBACK_KEY",
+        hide_env_values = true
+    )]
+    key: Vec<String>,
+    /// The config's sign_type.
+    #[arg(
+        long,
+        value_parser = values::one_of(enums::all::<SignType>()),
+        default_value_t = SignType::default()
+    )]
+    sign_type: SignType,
+    /// How old auth_timestamp may be, in seconds.
+    #[arg(long, default_value_t = TIMESTAMP_WINDOW.as_secs())]
+    window: u64,
+}
+
+pub fn run(args: Args) -> Result<ExitCode, String> {
+    let mut keys = args.key.iter().enumerate().map(|(i, k)| {
+        k.parse::<CallbackKey>()
+            .map_err(|e| format!("--key #{}: {e}", i + 1))
+    });
+    let first = keys.next().ok_or("give the config's key with --key")??;
+    let mut verifier = NotificationVerifier::new(args.sign_type, first)
+        .with_window(Duration::from_secs(args.window));
+    for key in keys {
+        verifier = verifier.with_key(key?);
+    }
+    let mut body = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut body)
+        .map_err(|e| format!("reading standard input: {e}"))?;
+    let notification =
+        notify::parse(&body).map_err(|e| format!("not a recording notification: {e}"))?;
+    match verifier.verify(&notification) {
+        Ok(()) => {
+            println!(
+                "valid: {} for {}/{}/{} (task {})",
+                notification.event_type(),
+                notification.publish_domain(),
+                notification.app(),
+                notification.stream(),
+                notification.task_id()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("invalid: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
