@@ -1,6 +1,7 @@
 //! One module per subcommand: its arguments (clap derive) and `run`, which
 //! returns the exit code or a message for exit status 2.
 
+pub mod configs;
 pub mod emulate;
 pub mod trigger;
 pub mod verify;
