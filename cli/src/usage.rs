@@ -56,7 +56,7 @@ fn one_line(e: &clap::Error) -> String {
         }
         (ErrorKind::InvalidValue, Some(value)) if arg != "--key" => {
             let valid = match e.get(ContextKind::ValidValue) {
-                Some(ContextValue::Strings(v)) => format!(" (possible values: {})", v.join(", ")),
+                Some(ContextValue::Strings(v)) => format!(" [possible values: {}]", v.join(", ")),
                 _ => String::new(),
             };
             format!("{arg}: invalid value '{value}'{valid}")
