@@ -1,18 +1,19 @@
 //! Generates the API client from the OpenAPI document at build time.
 //!
-//! This file holds the only copy of the generation settings. It writes
-//! `$OUT_DIR/client.rs`, which `src/lib.rs` includes and which the insta
-//! snapshot (`tests/snapshots/`) records for review.
+//! The generation settings are in build/settings.rs (their only copy). It
+//! writes `$OUT_DIR/client.rs`, which `src/lib.rs` includes and which the
+//! insta snapshot (`tests/snapshots/`) records for review.
 
 use std::{env, fs, path::PathBuf, process::ExitCode};
 
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
-use quote::quote;
+use progenitor::Generator;
 
 #[path = "build/progenitor_rules.rs"]
 mod progenitor_rules;
+#[path = "build/settings.rs"]
+mod settings;
 
-const SPEC: &str = "openapi/live-record-callbacks.yaml";
+use settings::SPEC;
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed={SPEC}");
@@ -36,36 +37,7 @@ fn generate() -> Result<(), String> {
         return Err(format!("  - {}", problems.join("\n  - ")));
     }
 
-    let mut settings = GenerationSettings::new();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        // Requests pass through `ClientHooks::pre` in src/client.rs, which
-        // applies the credentials held in the client's `inner` value.
-        .with_inner_type(quote!(crate::client::ClientContext))
-        .with_hooks(HooksMode::Expected)
-        .with_derive("schemars::JsonSchema")
-        .with_derive("PartialEq")
-        // The callback key is a secret: its hand-written type keeps it out of
-        // `Debug` output. Its rule is still read from the document (tests).
-        .with_replacement(
-            "CallbackKey",
-            "crate::secret::CallbackKey",
-            [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
-        )
-        // typify does not enforce integer ranges; these enforce the
-        // document's bounds (checked against it by tests/paging.rs).
-        .with_replacement(
-            "PageOffset",
-            "crate::paging::PageOffset",
-            [TypeImpl::FromStr, TypeImpl::Display, TypeImpl::Default].into_iter(),
-        )
-        .with_replacement(
-            "PageLimit",
-            "crate::paging::PageLimit",
-            [TypeImpl::FromStr, TypeImpl::Display, TypeImpl::Default].into_iter(),
-        )
-        .with_timeout(30);
-
+    let settings = settings::generation_settings();
     let mut generator = Generator::new(&settings);
     // Progenitor may still panic on shapes the rules above do not know; turn
     // that into an error that says so instead of a bare panic backtrace.
