@@ -21,7 +21,7 @@
 use std::sync::Arc;
 
 use axum::{body::Bytes, extract::State, http::StatusCode, routing::post, Json, Router};
-use live_record_callbacks::notify::{Outcome, Receiver, NotificationVerifier};
+use live_record_callbacks::notify::{NotificationVerifier, Outcome, Receiver};
 use live_record_callbacks::secret::CallbackKey;
 use live_record_callbacks::types::SignType;
 

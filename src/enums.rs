@@ -23,7 +23,10 @@ use serde_json::Value;
 pub fn all<T: JsonSchema + DeserializeOwned>() -> Vec<T> {
     let schema = schemars::gen::SchemaGenerator::default().into_root_schema_for::<T>();
     let mut values = Vec::new();
-    collect(&serde_json::to_value(&schema.schema).expect("a schema is JSON"), &mut values);
+    collect(
+        &serde_json::to_value(&schema.schema).expect("a schema is JSON"),
+        &mut values,
+    );
     assert!(
         !values.is_empty(),
         "{} is not an enum: its schema lists no values",

@@ -194,8 +194,8 @@ async fn gateway_401_carries_its_request_id_in_the_body_too() {
             .unwrap()
     };
     let emulator = Emulator::start(EmulatorConfig::default().with_aksk(common::creds()))
-    .await
-    .unwrap();
+        .await
+        .unwrap();
     let wrong = Client::with_context(
         emulator.base_url(),
         ClientContext::authenticated(Authenticator::new(creds("a-different-secret"))),

@@ -11,8 +11,8 @@ use axum::{body::Bytes, extract::State, http::StatusCode, routing::post, Json, R
 use chrono::{DateTime, TimeZone, Utc};
 use live_record_callbacks::clock::FixedClock;
 use live_record_callbacks::notify::{
-    self, EventType, NotificationVerifier, NotificationVerifyError,
-    Outcome, ParseError, ReceiveError, Receiver,
+    self, EventType, NotificationVerifier, NotificationVerifyError, Outcome, ParseError,
+    ReceiveError, Receiver,
 };
 use live_record_callbacks::secret::CallbackKey;
 use live_record_callbacks::types::{RecordNotification, SignType};
@@ -125,7 +125,10 @@ fn reference_vectors() {
     let mut v = body("RECORD_OVER");
     v["auth_timestamp"] = json!(TS);
     v["auth_sign"] = json!(VECTOR_MD5);
-    assert_eq!(verify(&NotificationVerifier::new(SignType::Md5, key(KEY)), &v), Ok(()));
+    assert_eq!(
+        verify(&NotificationVerifier::new(SignType::Md5, key(KEY)), &v),
+        Ok(())
+    );
 }
 
 #[test]
@@ -333,7 +336,8 @@ fn several_keys_are_accepted_while_rotating() {
     notify::sign(&mut n, SignType::Hmacsha256, &key(OTHER_KEY), TS);
     new = serde_json::to_value(&n).unwrap();
 
-    let rotating = NotificationVerifier::new(SignType::Hmacsha256, key(OTHER_KEY)).with_key(key(KEY));
+    let rotating =
+        NotificationVerifier::new(SignType::Hmacsha256, key(OTHER_KEY)).with_key(key(KEY));
     assert_eq!(verify(&rotating, &old), Ok(()));
     assert_eq!(verify(&rotating, &new), Ok(()));
     // After the rotation, only the new key.
@@ -403,7 +407,10 @@ fn the_clock_is_injectable() {
         Err(NotificationVerifyError::Stale { .. })
     ));
     // The system clock is years past the vector's timestamp.
-    assert!(matches!(hmac().verify(&n), Err(NotificationVerifyError::Stale { .. })));
+    assert!(matches!(
+        hmac().verify(&n),
+        Err(NotificationVerifyError::Stale { .. })
+    ));
 }
 
 /// A bad signature is reported as a mismatch even when the timestamp is
@@ -430,7 +437,10 @@ fn missing_signature_or_timestamp() {
     );
     let mut no_ts = signed("RECORD_START", SignType::Hmacsha256);
     no_ts.as_object_mut().unwrap().remove("auth_timestamp");
-    assert_eq!(verify(&hmac(), &no_ts), Err(NotificationVerifyError::MissingTimestamp));
+    assert_eq!(
+        verify(&hmac(), &no_ts),
+        Err(NotificationVerifyError::MissingTimestamp)
+    );
     let mut no_sign = signed("RECORD_START", SignType::Hmacsha256);
     no_sign.as_object_mut().unwrap().remove("auth_sign");
     assert_eq!(

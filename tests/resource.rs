@@ -3,9 +3,9 @@
 
 mod common;
 
-use live_record_callbacks::clock::Clock;
 use common::{anonymous, ManualClock, PROJECT};
 use futures::TryStreamExt;
+use live_record_callbacks::clock::Clock;
 use live_record_callbacks::paging::{ListFilter, PageLimit};
 use live_record_callbacks::{ApiError, Client, RequestId};
 use live_record_callbacks_emulator::{Emulator, EmulatorConfig};

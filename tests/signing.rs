@@ -404,7 +404,9 @@ fn verify_rejects_each_tamper() {
     h.remove("x-project-id");
     assert_eq!(
         check("POST", &target, &h, &body, t0()),
-        Err(RequestVerifyError::MissingSignedHeader("x-project-id".into()))
+        Err(RequestVerifyError::MissingSignedHeader(
+            "x-project-id".into()
+        ))
     );
     let mut h = headers.clone();
     h.remove("authorization");

@@ -40,7 +40,11 @@ async fn receiver(status: u16) -> (String, common::Log) {
     (format!("{}/hook", common::serve(app).await), log)
 }
 
-async fn setup(config: EmulatorConfig, context: ClientContext, configs: &[Value]) -> (Emulator, Client) {
+async fn setup(
+    config: EmulatorConfig,
+    context: ClientContext,
+    configs: &[Value],
+) -> (Emulator, Client) {
     let emulator = Emulator::start(config).await.unwrap();
     let client = Client::with_context(emulator.base_url(), context).unwrap();
     for c in configs {
@@ -58,7 +62,11 @@ async fn setup(config: EmulatorConfig, context: ClientContext, configs: &[Value]
 /// The binary, with no credentials from the caller's environment.
 fn cli() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_live-record-callbacks"));
-    for var in ["HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "LIVE_CALLBACK_KEY"] {
+    for var in [
+        "HUAWEICLOUD_SDK_AK",
+        "HUAWEICLOUD_SDK_SK",
+        "LIVE_CALLBACK_KEY",
+    ] {
         command.env_remove(var);
     }
     command
@@ -141,17 +149,38 @@ async fn command_line_trigger_signs_when_the_emulator_requires_it() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not sent (401 Unauthorized)"), "{stderr}");
     assert!(stderr.contains("carries no credentials"), "{stderr}");
-    let out = trigger(base, event, &["--ak", common::AK, "--sk", "not-the-secret"], &[]).await;
+    let out = trigger(
+        base,
+        event,
+        &["--ak", common::AK, "--sk", "not-the-secret"],
+        &[],
+    )
+    .await;
     assert_eq!(out.status.code(), Some(1));
     assert!(log.requests().is_empty());
 
     let out = trigger(base, event, &["--ak", common::AK, "--sk", common::SK], &[]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let env = [("HUAWEICLOUD_SDK_AK", common::AK), ("HUAWEICLOUD_SDK_SK", common::SK)];
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env = [
+        ("HUAWEICLOUD_SDK_AK", common::AK),
+        ("HUAWEICLOUD_SDK_SK", common::SK),
+    ];
     let out = trigger(base, event, &[], &env).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = trigger(base, event, &["--token", "MIIclitoken"], &[]).await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(log.requests().len(), 3);
 }
 

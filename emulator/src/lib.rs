@@ -121,7 +121,11 @@ pub fn router(config: EmulatorConfig) -> axum::Router {
         config,
         store: Mutex::new(Store::default()),
         http: reqwest::Client::builder()
-            .user_agent(concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                env!("CARGO_PKG_NAME"),
+                "/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .timeout(std::time::Duration::from_secs(10))
             .build()
             // As in `reqwest::Client::new`, which panics too: with only a user

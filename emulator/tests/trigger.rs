@@ -41,7 +41,12 @@ async fn receiver(status: u16) -> (String, common::Log) {
 }
 
 async fn setup(configs: &[Value]) -> (Emulator, Client) {
-    setup_with(EmulatorConfig::default(), ClientContext::anonymous(), configs).await
+    setup_with(
+        EmulatorConfig::default(),
+        ClientContext::anonymous(),
+        configs,
+    )
+    .await
 }
 
 async fn setup_with(
@@ -109,9 +114,11 @@ async fn exact_app_wins_over_the_wildcard_and_the_body_is_signed() {
         .unwrap();
     assert_eq!(n.event_type(), "RECORD_OVER");
     assert_eq!(n.app(), "other");
-    assert!(NotificationVerifier::new(SignType::Hmacsha256, KEY.parse().unwrap())
-        .receive(body)
-        .is_err());
+    assert!(
+        NotificationVerifier::new(SignType::Hmacsha256, KEY.parse().unwrap())
+            .receive(body)
+            .is_err()
+    );
 }
 
 #[tokio::test]
@@ -184,7 +191,6 @@ async fn subscriptions_urls_and_receivers_are_honoured() {
     assert_eq!(resp.status(), 404);
 }
 
-
 /// The report's notification is what the receiver got, byte for byte as
 /// JSON: the typed notification the emulator built and signed.
 #[tokio::test]
@@ -245,8 +251,8 @@ async fn the_trigger_route_is_behind_the_same_gate() {
     assert!(log.requests().is_empty());
 
     // A wrong secret key, or a wrong token: refused.
-    let wrong = live_record_callbacks::auth::AkSkCredentials::new(common::AK, "not-the-secret")
-        .unwrap();
+    let wrong =
+        live_record_callbacks::auth::AkSkCredentials::new(common::AK, "not-the-secret").unwrap();
     for auth in [
         Authenticator::new(wrong),
         Authenticator::new(IamToken::new("MIIother").unwrap()),

@@ -288,8 +288,14 @@ impl AkSkCredentials {
         let date = std::str::from_utf8(&date_bytes).expect(VISIBLE_ASCII);
         let canonical_query = url.query().map(canonical::canonical_query);
         // Both were checked to be visible ASCII when the credentials were made.
-        let project_id = self.project_id.as_ref().map(|v| v.to_str().expect(VISIBLE_ASCII));
-        let token = self.security_token.as_ref().map(|v| v.to_str().expect(VISIBLE_ASCII));
+        let project_id = self
+            .project_id
+            .as_ref()
+            .map(|v| v.to_str().expect(VISIBLE_ASCII));
+        let token = self
+            .security_token
+            .as_ref()
+            .map(|v| v.to_str().expect(VISIBLE_ASCII));
 
         let mut list: [(&str, &str); 5] = [("", ""); 5];
         let mut n = 0;

@@ -180,9 +180,8 @@ impl RequestVerifier {
                     canonical::header_text(v.as_bytes())
                         .ok_or_else(|| RequestVerifyError::InvalidHeaderValue(name.to_owned()))?
                 }
-                (None, "host") => {
-                    authority.ok_or_else(|| RequestVerifyError::MissingSignedHeader(name.to_owned()))?
-                }
+                (None, "host") => authority
+                    .ok_or_else(|| RequestVerifyError::MissingSignedHeader(name.to_owned()))?,
                 (None, _) => return Err(RequestVerifyError::MissingSignedHeader(name.to_owned())),
             };
             list.push((name, value));

@@ -35,10 +35,13 @@ impl EventType {
     /// document's order.
     pub fn all() -> Vec<EventType> {
         std::iter::once(Self::Start)
-            .chain(crate::enums::all::<SubscribedEvent>().into_iter().map(Self::Subscribed))
+            .chain(
+                crate::enums::all::<SubscribedEvent>()
+                    .into_iter()
+                    .map(Self::Subscribed),
+            )
             .collect()
     }
-
 }
 
 impl fmt::Display for EventType {

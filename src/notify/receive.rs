@@ -155,4 +155,3 @@ pub struct DedupKey {
     /// The file the event is about, if any.
     pub file: String,
 }
-

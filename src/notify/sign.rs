@@ -45,7 +45,12 @@ impl SignedField {
 
     /// Writes the field's value in `n` (signed at `timestamp`) to `out`; a
     /// field the event does not carry writes nothing.
-    fn write(self, n: &RecordNotification, timestamp: i64, out: &mut impl fmt::Write) -> fmt::Result {
+    fn write(
+        self,
+        n: &RecordNotification,
+        timestamp: i64,
+        out: &mut impl fmt::Write,
+    ) -> fmt::Result {
         match self {
             Self::AuthTimestamp => write!(out, "{timestamp}"),
             Self::EventType => write!(out, "{}", n.event_type()),
@@ -121,7 +126,12 @@ pub fn signature(
 /// assert_eq!(n.auth_sign().map(|s| s.as_str()), Some("fbea60f41db857bbdee04a5127b742fa"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn sign(n: &mut RecordNotification, sign_type: SignType, key: &CallbackKey, auth_timestamp: i64) {
+pub fn sign(
+    n: &mut RecordNotification,
+    sign_type: SignType,
+    key: &CallbackKey,
+    auth_timestamp: i64,
+) {
     let hex = signature(sign_type, key, n, auth_timestamp);
     let sign = hex
         .parse::<NotificationSignature>()

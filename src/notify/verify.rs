@@ -156,9 +156,17 @@ impl NotificationVerifier {
     }
 
     /// Checks `n` as if the time were `now`.
-    pub fn verify_at(&self, n: &RecordNotification, now: DateTime<Utc>) -> Result<(), NotificationVerifyError> {
-        let sign = n.auth_sign().ok_or(NotificationVerifyError::MissingSignature)?;
-        let timestamp = n.auth_timestamp().ok_or(NotificationVerifyError::MissingTimestamp)?;
+    pub fn verify_at(
+        &self,
+        n: &RecordNotification,
+        now: DateTime<Utc>,
+    ) -> Result<(), NotificationVerifyError> {
+        let sign = n
+            .auth_sign()
+            .ok_or(NotificationVerifyError::MissingSignature)?;
+        let timestamp = n
+            .auth_timestamp()
+            .ok_or(NotificationVerifyError::MissingTimestamp)?;
 
         // `NotificationSignature` is lowercase hex by construction (the
         // contract's pattern), so comparing hex digits is comparing digests.
@@ -233,4 +241,3 @@ fn lower_hex<'a>(bytes: &[u8], buf: &'a mut [u8; 64]) -> &'a [u8] {
 fn secs(d: Duration) -> i64 {
     i64::try_from(d.as_secs()).unwrap_or(i64::MAX)
 }
-
