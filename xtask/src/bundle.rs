@@ -10,8 +10,8 @@
 //! unchanged source changes nothing.
 
 use anyhow::{bail, Context, Result};
-use serde_yaml::{Mapping, Value};
 
+use crate::document::{entries, escape, reference, str_of, Document, Mapping, Value};
 use crate::SPEC;
 
 /// What every rendition says about where it comes from.
@@ -27,16 +27,9 @@ pub struct Rendition {
     pub contents: String,
 }
 
-/// Reads the source with its key order kept.
-pub fn load_source() -> Result<Value> {
-    let text = std::fs::read_to_string(crate::root().join(SPEC))
-        .with_context(|| format!("reading {SPEC}"))?;
-    serde_yaml::from_str(&text).with_context(|| format!("{SPEC} is not YAML"))
-}
-
 /// Every rendition, generated from the source in memory.
 pub fn renditions() -> Result<Vec<Rendition>> {
-    let source = load_source()?;
+    let source = Document::load()?;
     let same = with_generated_by(&source)?;
     let v31 = with_generated_by(&to_3_1(&source)?)?;
     let yaml31 = format!(
@@ -125,8 +118,8 @@ fn with_generated_by(doc: &Value) -> Result<Value> {
 }
 
 /// The OpenAPI 3.1 rendition of a 3.0 document.
-pub fn to_3_1(doc: &Value) -> Result<Value> {
-    let Value::Mapping(map) = doc else {
+pub fn to_3_1(doc: &Document) -> Result<Value> {
+    let Value::Mapping(map) = &doc.root else {
         bail!("{SPEC}: the document is not a mapping");
     };
     let mut out = Mapping::new();
@@ -183,46 +176,25 @@ fn insert_after(map: Mapping, after: &str, key: &str, value: Value) -> Mapping {
 /// be unique). The same callback on several operations (create and update
 /// both register the URL) is published once; two different callbacks under
 /// one name are told apart by the operation's id.
-fn webhooks(doc: &Value) -> Vec<(String, Value)> {
+fn webhooks(doc: &Document) -> Vec<(String, Value)> {
     let mut out: Vec<(String, &Value, Value)> = Vec::new();
-    let Some(Value::Mapping(paths)) = doc.get("paths") else {
-        return Vec::new();
-    };
-    for (path, item) in paths {
-        let (item, item_at) = located(doc, item, format!("/paths/{}", escape(path)));
-        let Value::Mapping(item) = item else { continue };
-        for (method, op) in item {
-            let Some(Value::Mapping(callbacks)) = op.get("callbacks") else {
-                continue;
-            };
+    for (path, item) in entries(doc.get("paths")) {
+        let (item, item_at) = doc.located(item, format!("/paths/{}", escape(path)));
+        for (method, op) in entries(Some(item)) {
             let op_at = format!("{item_at}/{}", escape(method));
-            let op_id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or("operation");
-            for (name, callback) in callbacks {
-                let Some(name_str) = name.as_str() else {
-                    continue;
-                };
-                let (callback, cb_at) =
-                    located(doc, callback, format!("{op_at}/callbacks/{}", escape(name)));
-                let Value::Mapping(expressions) = callback else {
-                    continue;
-                };
-                let many = expressions.len() > 1;
-                for (i, (expr, path_item)) in expressions.iter().enumerate() {
-                    let (path_item, at) =
-                        located(doc, path_item, format!("{cb_at}/{}", escape(expr)));
-                    let base = if many {
-                        format!("{name_str}{}", i + 1)
-                    } else {
-                        name_str.to_owned()
+            let op_id = str_of(op, "operationId").unwrap_or("operation");
+            for (name, callback) in entries(op.get("callbacks")) {
+                let at = format!("{op_at}/callbacks/{}", escape(name));
+                let (callback, cb_at) = doc.located(callback, at);
+                let many = entries(Some(callback)).count() > 1;
+                for (i, (expr, path_item)) in entries(Some(callback)).enumerate() {
+                    let at = format!("{cb_at}/{}", escape(expr));
+                    let (path_item, at) = doc.located(path_item, at);
+                    let base = match many {
+                        true => format!("{name}{}", i + 1),
+                        false => name.to_owned(),
                     };
-                    let reference = Value::Mapping(
-                        [("$ref".into(), Value::from(format!("#{}", fragment(&at))))]
-                            .into_iter()
-                            .collect(),
-                    );
+                    let reference = reference(&format!("#{}", fragment(&at)));
                     match out.iter().find(|(n, _, _)| *n == base) {
                         Some((_, existing, _)) if *existing == path_item => {}
                         Some(_) => out.push((format!("{base}_{op_id}"), path_item, reference)),
@@ -233,31 +205,6 @@ fn webhooks(doc: &Value) -> Vec<(String, Value)> {
         }
     }
     out.into_iter().map(|(n, _, r)| (n, r)).collect()
-}
-
-/// A value and the JSON pointer of where it is defined: `at` itself, or
-/// the target of its `$ref` chain.
-fn located<'a>(doc: &'a Value, v: &'a Value, at: String) -> (&'a Value, String) {
-    let mut v = v;
-    let mut at = at;
-    for _ in 0..16 {
-        let Some(r) = v.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        let Some(p) = r.strip_prefix("#/") else { break };
-        let Some(target) = pointer(doc, p) else { break };
-        v = target;
-        at = format!("/{}", percent_decode(p));
-    }
-    (v, at)
-}
-
-/// One JSON-pointer token (RFC 6901).
-fn escape(key: &Value) -> String {
-    key.as_str()
-        .unwrap_or_default()
-        .replace('~', "~0")
-        .replace('/', "~1")
 }
 
 /// A JSON pointer as a URI fragment: the characters a fragment may not hold
@@ -273,46 +220,6 @@ fn fragment(pointer: &str) -> String {
         }
     }
     out
-}
-
-/// Decodes the `%XX` escapes of a URI fragment (`$ref`s to paths and
-/// callback expressions escape `{`, `}` and `#`).
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied(),
-            bytes.get(i + 2).copied(),
-        ) {
-            (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A JSON pointer (without its leading `/`, percent-encoded as in a `$ref`)
-/// into a YAML value.
-pub fn pointer<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
-    let path = percent_decode(path);
-    path.split('/').try_fold(doc, |v, token| {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        match v {
-            Value::Mapping(m) => m.get(token.as_str()),
-            Value::Sequence(s) => s.get(token.parse::<usize>().ok()?),
-            _ => None,
-        }
-    })
 }
 
 /// Walks the document outside schemas: every `schema` (parameters,
@@ -444,9 +351,13 @@ mod tests {
         serde_yaml::from_str(s).unwrap()
     }
 
+    fn d(s: &str) -> Document {
+        Document::parse(s, "test").unwrap()
+    }
+
     #[test]
     fn schemas_become_3_1() {
-        let doc = y(r#"
+        let doc = d(r#"
 openapi: 3.0.3
 paths: {}
 components:
@@ -498,7 +409,7 @@ components:
 
     #[test]
     fn callbacks_are_also_webhooks() {
-        let doc = y(r#"
+        let doc = d(r#"
 openapi: 3.0.3
 paths:
   /things:
@@ -534,7 +445,7 @@ components:
             hooks.get("thingNotification").unwrap(),
             &y("$ref: '#/paths/~1things/post/callbacks/thingNotification/%7B$request.body%23~1url%7D'")
         );
-        let body = pointer(
+        let body = crate::document::pointer(
             &got,
             "paths/~1things/post/callbacks/thingNotification/%7B$request.body%23~1url%7D/post/requestBody/content/application~1json/schema",
         )

@@ -15,6 +15,7 @@ use md5::{Digest, Md5};
 use serde_json::Value;
 use sha2::Sha256;
 
+use crate::document::{self, entries, seq, str_of, Document};
 use crate::examples::Example;
 
 /// The component schema that unions the notification events.
@@ -39,30 +40,28 @@ struct Rule {
     unsigned: Vec<String>,
 }
 
-fn strings(v: Option<&Value>) -> Option<Vec<String>> {
-    v?.as_array()?
+fn strings(v: Option<&document::Value>) -> Option<Vec<String>> {
+    v?.as_sequence()?
         .iter()
         .map(|s| s.as_str().map(str::to_owned))
         .collect()
 }
 
-fn rule(union: &Value) -> Result<Rule, String> {
+fn rule(union: &document::Value) -> Result<Rule, String> {
     let signing = union
         .get("x-signing")
         .ok_or(format!("schema {UNION} has no `x-signing`"))?;
-    let test_key = signing
-        .get("test_key")
-        .and_then(Value::as_str)
+    let test_key = str_of(signing, "test_key")
         .ok_or(format!("{UNION}'s x-signing has no `test_key` string"))?
         .to_owned();
     let mut messages = BTreeMap::new();
     for mode in ["HMACSHA256", "MD5"] {
-        let parts = strings(signing.pointer(&format!("/{mode}/message"))).ok_or(format!(
-            "{UNION}'s x-signing.{mode}.message is not a list of names"
-        ))?;
+        let parts = strings(document::pointer(signing, &format!("/{mode}/message"))).ok_or(
+            format!("{UNION}'s x-signing.{mode}.message is not a list of names"),
+        )?;
         messages.insert(mode.to_owned(), parts);
     }
-    let unsigned = strings(signing.pointer("/HMACSHA256/unsigned")).ok_or(format!(
+    let unsigned = strings(document::pointer(signing, "/HMACSHA256/unsigned")).ok_or(format!(
         "{UNION}'s x-signing.HMACSHA256.unsigned is not a list of names"
     ))?;
     Ok(Rule {
@@ -110,9 +109,9 @@ fn sign(rule: &Rule, mode: &str, value: &Value) -> String {
 
 /// Checks the union's discriminator, the signing rule's coverage of the
 /// fields, and every notification example's signature.
-pub fn check(doc: &Value, examples: &[Example]) -> Outcome {
+pub fn check(doc: &Document, examples: &[Example]) -> Outcome {
     let mut out = Outcome::default();
-    let Some(union) = doc.pointer(&format!("/components/schemas/{UNION}")) else {
+    let Some(union) = doc.schema(UNION) else {
         out.problems.push(format!(
             "the document has no {UNION} schema: the notifications are part of the contract"
         ));
@@ -128,21 +127,12 @@ pub fn check(doc: &Value, examples: &[Example]) -> Outcome {
 
     // The discriminator maps each event to a variant whose `event_type`
     // allows exactly that event, and names every variant of `oneOf`.
-    let mapping: BTreeMap<String, String> = union
-        .pointer("/discriminator/mapping")
-        .and_then(Value::as_object)
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default();
-    let one_of: BTreeSet<String> = union
-        .get("oneOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.get("$ref").and_then(Value::as_str).map(str::to_owned))
+    let mapping: BTreeMap<String, String> =
+        entries(union.get("discriminator").and_then(|d| d.get("mapping")))
+            .filter_map(|(k, v)| Some((k.to_owned(), v.as_str()?.to_owned())))
+            .collect();
+    let one_of: BTreeSet<String> = seq(union.get("oneOf"))
+        .filter_map(|s| str_of(s, "$ref").map(str::to_owned))
         .collect();
     let mapped: BTreeSet<String> = mapping.values().cloned().collect();
     if mapped != one_of {
@@ -156,22 +146,21 @@ pub fn check(doc: &Value, examples: &[Example]) -> Outcome {
         let name = reference
             .strip_prefix("#/components/schemas/")
             .unwrap_or(reference);
-        let Some(schema) = doc.pointer(&format!("/components/schemas/{name}")) else {
+        let Some(schema) = doc.schema(name) else {
             out.problems.push(format!(
                 "{UNION}: discriminator maps {event} to {reference}, which does not exist"
             ));
             continue;
         };
-        let allowed = schema.pointer("/properties/event_type/enum");
-        if allowed != Some(&serde_json::json!([event])) {
+        let allowed =
+            document::pointer(schema, "/properties/event_type/enum").map(document::to_json);
+        if allowed != Some(serde_json::json!([event])) {
             out.problems.push(format!(
                 "{name}: `event_type` must allow exactly [{event}] (its discriminator value), it allows {}",
-                allowed.map_or("anything".to_owned(), Value::to_string)
+                allowed.map_or("anything".to_owned(), |a| a.to_string())
             ));
         }
-        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
-            fields.extend(props.keys().cloned());
-        }
+        fields.extend(entries(schema.get("properties")).map(|(k, _)| k.to_owned()));
         variants.insert(name.to_owned(), event.clone());
     }
 
@@ -280,18 +269,18 @@ pub fn check(doc: &Value, examples: &[Example]) -> Outcome {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dialect::Side;
+    use crate::document::Side;
     use serde_json::json;
 
     fn rule() -> Rule {
-        super::rule(&json!({"x-signing": {
+        super::rule(&serde_yaml::to_value(json!({"x-signing": {
             "test_key": "0123456789abcdef0123456789abcdef",
             "HMACSHA256": {
                 "message": ["auth_timestamp", "event_type", "publish_domain", "app", "stream", "download_url", "play_url"],
                 "unsigned": ["file_size"],
             },
             "MD5": {"message": ["key", "auth_timestamp"]},
-        }}))
+        }})).unwrap())
         .expect("a valid rule")
     }
 
@@ -322,7 +311,7 @@ mod tests {
         );
     }
 
-    fn document(example: Value) -> (Value, Vec<Example>) {
+    fn document(example: Value) -> (Document, Vec<Example>) {
         let r = json!({"$ref": "#/components/schemas/RecordOverNotification"});
         let doc = json!({"components": {"schemas": {
             "RecordNotification": {
@@ -345,10 +334,11 @@ mod tests {
         let examples = vec![Example {
             pointer: "/x".into(),
             value: example,
-            schema: json!({"$ref": "#/components/schemas/RecordNotification"}),
+            schema: document::reference("#/components/schemas/RecordNotification"),
             side: Side::Request,
         }];
-        (doc, examples)
+        let root = serde_yaml::to_value(doc).unwrap();
+        (Document { root }, examples)
     }
 
     #[test]
@@ -374,8 +364,8 @@ mod tests {
         let mut good = body("RECORD_OVER");
         good["auth_sign"] = json!("fbea60f41db857bbdee04a5127b742fa");
         let (mut doc, examples) = document(good);
-        doc["components"]["schemas"]["RecordOverNotification"]["properties"]["file_size"] =
-            json!({});
+        doc.root["components"]["schemas"]["RecordOverNotification"]["properties"]["file_size"] =
+            serde_yaml::to_value(json!({})).unwrap();
         let out = check(&doc, &examples);
         assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
         assert!(out.problems[0].contains("`file_size`"));

@@ -21,8 +21,8 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
+use crate::document::{entries as obj, is_true, seq, str_of, Document, Operation, Value, METHODS};
 use crate::SPEC;
 
 /// Which way the data flows, and so which rules apply.
@@ -85,8 +85,8 @@ impl Loc {
 }
 
 pub struct Differ<'a> {
-    pub old: &'a Value,
-    pub new: &'a Value,
+    pub old: &'a Document,
+    pub new: &'a Document,
     pub changes: Vec<Change>,
 }
 
@@ -141,7 +141,7 @@ impl Source {
         }
     }
 
-    fn load(&self) -> Result<Value> {
+    fn load(&self) -> Result<Document> {
         let text = match self {
             Source::Rev(rev) => {
                 let out = Command::new("git")
@@ -163,7 +163,7 @@ impl Source {
             Source::WorkTree => std::fs::read_to_string(crate::root().join(SPEC))
                 .with_context(|| format!("reading {SPEC}"))?,
         };
-        serde_yaml::from_str(&text).with_context(|| format!("{} is not YAML", self.label()))
+        Document::parse(&text, &self.label())
     }
 }
 
@@ -229,54 +229,15 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
     out
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-struct Op<'a> {
-    method: &'a str,
-    path: &'a str,
-    op: &'a Value,
-    item: &'a Value,
-}
-
-impl Op<'_> {
-    fn id(&self) -> String {
-        self.op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("{} {}", self.method.to_uppercase(), self.path))
-    }
-}
-
-fn operations(doc: &Value) -> Vec<Op<'_>> {
-    let mut out = Vec::new();
-    for (path, item) in obj(doc.get("paths")) {
-        let item = resolve(doc, item);
-        for (method, op) in obj(Some(item)) {
-            if METHODS.contains(&method.as_str()) {
-                out.push(Op {
-                    method,
-                    path,
-                    op,
-                    item,
-                });
-            }
-        }
-    }
-    out
-}
-
 /// Every change between two documents, in a stable order.
-pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
+pub fn compare(old: &Document, new: &Document) -> Vec<Change> {
     let mut d = Differ {
         old,
         new,
         changes: Vec::new(),
     };
-    let old_ops = operations(old);
-    let new_ops = operations(new);
+    let old_ops = old.operations();
+    let new_ops = new.operations();
     let mut matched = BTreeSet::new();
     for o in &old_ops {
         let same_place = new_ops
@@ -356,7 +317,7 @@ pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
     d.changes
 }
 
-fn operation(d: &mut Differ, o: &Op, n: &Op) {
+fn operation(d: &mut Differ, o: &Operation, n: &Operation) {
     let id = n.id();
     security(d, &id, o, n);
     parameters(d, &id, o, n);
@@ -367,14 +328,12 @@ fn operation(d: &mut Differ, o: &Op, n: &Op) {
 
 /// The effective security of an operation as a set of alternatives, each
 /// the set of schemes it needs together.
-fn alternatives(doc: &Value, op: &Value) -> Option<BTreeSet<Vec<String>>> {
+fn alternatives(doc: &Document, op: &Value) -> Option<BTreeSet<Vec<String>>> {
     let list = op.get("security").or_else(|| doc.get("security"))?;
     Some(
-        list.as_array()
-            .into_iter()
-            .flatten()
+        seq(Some(list))
             .map(|req| {
-                let mut names: Vec<String> = obj(Some(req)).map(|(k, _)| k.clone()).collect();
+                let mut names: Vec<String> = obj(Some(req)).map(|(k, _)| k.to_owned()).collect();
                 names.sort();
                 names
             })
@@ -382,7 +341,7 @@ fn alternatives(doc: &Value, op: &Value) -> Option<BTreeSet<Vec<String>>> {
     )
 }
 
-fn security(d: &mut Differ, id: &str, o: &Op, n: &Op) {
+fn security(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
     let old = alternatives(d.old, o.op).unwrap_or_default();
     let new = alternatives(d.new, n.op).unwrap_or_default();
     let show = |a: &Vec<String>| {
@@ -449,9 +408,25 @@ fn security_schemes(d: &mut Differ) {
     }
 }
 
-fn parameters(d: &mut Differ, id: &str, o: &Op, n: &Op) {
-    let old = params(d.old, o);
-    let new = params(d.new, n);
+fn parameters(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
+    fn key(p: &Value) -> (&str, &str) {
+        (
+            str_of(p, "in").unwrap_or("?"),
+            str_of(p, "name").unwrap_or("?"),
+        )
+    }
+    let old: Vec<_> = d
+        .old
+        .parameters(o)
+        .into_iter()
+        .map(|p| (key(p), p))
+        .collect();
+    let new: Vec<_> = d
+        .new
+        .parameters(n)
+        .into_iter()
+        .map(|p| (key(p), p))
+        .collect();
     for ((place, name), op) in &old {
         let at = format!("{id} {place} parameter {name}");
         let loc = Loc::new("request", Dir::ToService, at.clone());
@@ -494,49 +469,14 @@ fn parameters(d: &mut Differ, id: &str, o: &Op, n: &Op) {
     }
 }
 
-/// The parameters of an operation, path-level ones included, keyed by
-/// place and name.
-fn params<'a>(doc: &'a Value, op: &Op<'a>) -> Vec<((String, String), &'a Value)> {
-    let mut out: Vec<((String, String), &'a Value)> = Vec::new();
-    let list = op
-        .item
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .chain(
-            op.op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        );
-    for p in list {
-        let p = resolve(doc, p);
-        let key = (
-            p.get("in")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned(),
-            p.get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned(),
-        );
-        out.retain(|(k, _)| *k != key);
-        out.push((key, p));
-    }
-    out
-}
-
 fn required(v: &Value) -> bool {
-    v.get("required").and_then(Value::as_bool) == Some(true)
+    is_true(v, "required")
 }
 
 fn request_body(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>) {
     let loc = Loc::new("request", Dir::ToService, format!("{id} request body"));
-    let old = old.map(|b| resolve(d.old, b));
-    let new = new.map(|b| resolve(d.new, b));
+    let old = old.map(|b| d.old.resolve(b));
+    let new = new.map(|b| d.new.resolve(b));
     match (old, new) {
         (None, None) => {}
         (Some(_), None) => d.push(&loc, true, "body-removed", "removed"),
@@ -622,7 +562,7 @@ fn responses(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
             );
             continue;
         };
-        let (or, nr) = (resolve(d.old, or), resolve(d.new, nr));
+        let (or, nr) = (d.old.resolve(or), d.new.resolve(nr));
         headers(d, &loc, or.get("headers"), nr.get("headers"));
         let body = Loc {
             base: format!("{} body", loc.base),
@@ -658,7 +598,7 @@ fn headers(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) 
         match nh {
             None => d.push(&here, true, "header-removed", "removed"),
             Some((_, nh)) => {
-                let (oh, nh) = (resolve(d.old, oh), resolve(d.new, nh));
+                let (oh, nh) = (d.old.resolve(oh), d.new.resolve(nh));
                 if required(oh) && !required(nh) {
                     d.push(&here, true, "header-optional", "became optional");
                 }
@@ -697,7 +637,7 @@ fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
             );
             continue;
         };
-        let (oc, nc) = (resolve(d.old, oc), resolve(d.new, nc));
+        let (oc, nc) = (d.old.resolve(oc), d.new.resolve(nc));
         for (expr, oi) in obj(Some(oc)) {
             let Some(ni) = nc.get(expr).or_else(|| {
                 // One expression on each side: compare them even if the
@@ -715,9 +655,9 @@ fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
                 );
                 continue;
             };
-            let (oi, ni) = (resolve(d.old, oi), resolve(d.new, ni));
+            let (oi, ni) = (d.old.resolve(oi), d.new.resolve(ni));
             for (method, oop) in obj(Some(oi)) {
-                if !METHODS.contains(&method.as_str()) {
+                if !METHODS.contains(&method) {
                     continue;
                 }
                 let here = format!("{base} {}", method.to_uppercase());
@@ -728,7 +668,7 @@ fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
                 let loc = Loc::new("notification", Dir::ToClient, format!("{here} body"));
                 match (oop.get("requestBody"), nop.get("requestBody")) {
                     (Some(ob), Some(nb)) => {
-                        let (ob, nb) = (resolve(d.old, ob), resolve(d.new, nb));
+                        let (ob, nb) = (d.old.resolve(ob), d.new.resolve(nb));
                         content(d, &loc, ob.get("content"), nb.get("content"));
                     }
                     (Some(_), None) => d.push(&loc, true, "body-removed", "removed"),
@@ -740,11 +680,11 @@ fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
     }
     for (name, nc) in obj(new) {
         if old.and_then(|o| o.get(name)).is_none() {
-            let nc = resolve(d.new, nc);
+            let nc = d.new.resolve(nc);
             let requests: Vec<String> = obj(Some(nc))
                 .flat_map(|(expr, item)| {
-                    obj(Some(resolve(d.new, item)))
-                        .filter(|(m, _)| METHODS.contains(&m.as_str()))
+                    obj(Some(d.new.resolve(item)))
+                        .filter(|(m, _)| METHODS.contains(m))
                         .map(move |(m, _)| format!("{} {expr}", m.to_uppercase()))
                 })
                 .collect();
@@ -759,31 +699,10 @@ fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
     }
 }
 
-/// Follows local `$ref`s to the end of the chain.
-pub fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    let mut v = v;
-    for _ in 0..16 {
-        match v
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| doc.pointer(&crate::bundle::percent_decode(p)))
-        {
-            Some(t) => v = t,
-            None => break,
-        }
-    }
-    v
-}
-
-pub fn obj(v: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
-    v.and_then(Value::as_object).into_iter().flat_map(Map::iter)
-}
-
 /// A value for a message: JSON, or `nothing` when absent.
 pub fn show(v: Option<&Value>) -> String {
     match v {
         None => "nothing".into(),
-        Some(v) => v.to_string(),
+        Some(v) => crate::document::to_json(v).to_string(),
     }
 }

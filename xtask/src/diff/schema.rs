@@ -3,9 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use serde_json::{Map, Value};
-
 use super::{show, Differ, Dir, Loc};
+use crate::document::{entries, seq, str_of, to_json, Mapping, Value};
 
 /// Lower bounds: a higher value accepts less.
 const LOWER: [&str; 4] = ["minLength", "minimum", "minItems", "minProperties"];
@@ -29,8 +28,8 @@ fn compare_at(
         return;
     }
     seen.push(pair);
-    let o = flatten(d.old, old);
-    let n = flatten(d.new, new);
+    let o = d.old.merged(old);
+    let n = d.new.merged(new);
     types(d, loc, &o, &n);
     format(d, loc, &o, &n);
     enums(d, loc, &o, &n);
@@ -41,14 +40,14 @@ fn compare_at(
         compare_at(d, &loc.child("[]"), oi, ni, seen);
     }
     if let (Some(oa), Some(na)) = (o.get("additionalProperties"), n.get("additionalProperties")) {
-        if oa.is_object() && na.is_object() {
+        if oa.is_mapping() && na.is_mapping() {
             compare_at(d, &loc.child(".*"), oa, na, seen);
         }
     }
     for key in ["oneOf", "anyOf"] {
         let (Some(ol), Some(nl)) = (
-            o.get(key).and_then(Value::as_array),
-            n.get(key).and_then(Value::as_array),
+            o.get(key).and_then(Value::as_sequence),
+            n.get(key).and_then(Value::as_sequence),
         ) else {
             continue;
         };
@@ -72,70 +71,23 @@ fn compare_at(
 }
 
 fn ref_of(v: &Value) -> String {
-    v.get("$ref")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// The schema with `$ref`s followed and `allOf` merged (properties and
-/// required united, the first value of any other keyword kept).
-fn flatten(doc: &Value, schema: &Value) -> Map<String, Value> {
-    flatten_depth(doc, schema, 0)
-}
-
-fn flatten_depth(doc: &Value, schema: &Value, depth: usize) -> Map<String, Value> {
-    let schema = super::resolve(doc, schema);
-    let mut out = schema.as_object().cloned().unwrap_or_default();
-    let Some(all) = out.remove("allOf") else {
-        return out;
-    };
-    if depth > 16 {
-        return out;
-    }
-    for part in all.as_array().into_iter().flatten() {
-        for (k, v) in flatten_depth(doc, part, depth + 1) {
-            match (k.as_str(), out.get_mut(&k)) {
-                ("properties", Some(Value::Object(mine))) => {
-                    if let Value::Object(theirs) = v {
-                        for (pk, pv) in theirs {
-                            mine.entry(pk).or_insert(pv);
-                        }
-                    }
-                }
-                ("required", Some(Value::Array(mine))) => {
-                    for r in v.as_array().into_iter().flatten() {
-                        if !mine.contains(r) {
-                            mine.push(r.clone());
-                        }
-                    }
-                }
-                (_, Some(_)) => {}
-                (_, None) => {
-                    out.insert(k, v);
-                }
-            }
-        }
-    }
-    out
+    str_of(v, "$ref").unwrap_or_default().to_owned()
 }
 
 /// The JSON types a schema admits, `null` included when nullable.
-fn type_set(s: &Map<String, Value>) -> (BTreeSet<String>, bool) {
+fn type_set(s: &Mapping) -> (BTreeSet<String>, bool) {
     let mut types: BTreeSet<String> = match s.get("type") {
         Some(Value::String(t)) => [t.clone()].into(),
-        Some(Value::Array(ts)) => ts
-            .iter()
+        ts => seq(ts)
             .filter_map(Value::as_str)
             .map(str::to_owned)
             .collect(),
-        _ => BTreeSet::new(),
     };
     let null = types.remove("null") || s.get("nullable").and_then(Value::as_bool) == Some(true);
     (types, null)
 }
 
-fn types(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String, Value>) {
+fn types(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
     let ((ot, on), (nt, nn)) = (type_set(o), type_set(n));
     if ot != nt && !ot.is_empty() && !nt.is_empty() {
         let join = |t: &BTreeSet<String>| t.iter().cloned().collect::<Vec<_>>().join(" or ");
@@ -178,7 +130,7 @@ fn types(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String, Valu
     }
 }
 
-fn format(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String, Value>) {
+fn format(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
     match (o.get("format"), n.get("format")) {
         (a, b) if a == b => {}
         (Some(_), Some(_)) => d.push(
@@ -191,29 +143,29 @@ fn format(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String, Val
                 show(n.get("format"))
             ),
         ),
-        (None, Some(f)) => d.push(
+        (None, f @ Some(_)) => d.push(
             loc,
             loc.dir == Dir::ToService,
             "format-changed",
-            format!("format {f} added"),
+            format!("format {} added", show(f)),
         ),
-        (Some(f), None) => d.push(
+        (f @ Some(_), None) => d.push(
             loc,
             loc.dir == Dir::ToClient,
             "format-changed",
-            format!("format {f} removed"),
+            format!("format {} removed", show(f)),
         ),
         (None, None) => {}
     }
 }
 
-fn values(s: &Map<String, Value>, key: &str) -> Option<Vec<Value>> {
+fn values(s: &Mapping, key: &str) -> Option<Vec<serde_json::Value>> {
     s.get(key)
-        .and_then(Value::as_array)
-        .map(|v| v.iter().filter(|x| !x.is_null()).cloned().collect())
+        .and_then(Value::as_sequence)
+        .map(|v| v.iter().filter(|x| !x.is_null()).map(to_json).collect())
 }
 
-fn enums(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String, Value>) {
+fn enums(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
     let to_service = loc.dir == Dir::ToService;
     match (values(o, "enum"), values(n, "enum")) {
         (Some(ov), Some(nv)) => {
@@ -246,7 +198,7 @@ fn enums(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String, Valu
             loc,
             to_service,
             "enum-added",
-            format!("now limited to {}", Value::Array(nv)),
+            format!("now limited to {}", serde_json::Value::Array(nv)),
         ),
         (Some(_), None) => d.push(
             loc,
@@ -290,7 +242,7 @@ fn number(v: Option<&Value>) -> Option<f64> {
     v.and_then(Value::as_f64)
 }
 
-fn constraints(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String, Value>) {
+fn constraints(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
     // Narrowed: fewer values allowed. Breaking when the service reads
     // (requests it accepted are refused); widened is breaking when the
     // client reads (a value it validated against may now come).
@@ -301,11 +253,12 @@ fn constraints(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String
         } else {
             ("constraint-widened", "widened")
         };
-        let message = match (o.get(key), n.get(key)) {
-            (Some(a), Some(b)) => format!("{key} {word} from {a} to {b}"),
-            (None, Some(b)) => format!("{key} {b} added ({word})"),
-            (Some(a), None) => format!("{key} {a} removed ({word})"),
-            (None, None) => unreachable!(),
+        let (a, b) = (o.get(key), n.get(key));
+        let message = match (a.is_some(), b.is_some()) {
+            (true, true) => format!("{key} {word} from {} to {}", show(a), show(b)),
+            (false, true) => format!("{key} {} added ({word})", show(b)),
+            (true, false) => format!("{key} {} removed ({word})", show(a)),
+            (false, false) => unreachable!(),
         };
         d.push(loc, breaking, kind, message);
     };
@@ -326,7 +279,7 @@ fn constraints(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String
         }
     }
     for key in ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems"] {
-        let flag = |s: &Map<String, Value>| s.get(key).and_then(Value::as_bool) == Some(true);
+        let flag = |s: &Mapping| s.get(key).and_then(Value::as_bool) == Some(true);
         if flag(o) != flag(n) {
             report(key, flag(n));
         }
@@ -335,11 +288,11 @@ fn constraints(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String
         (a, b) if a == b => {}
         (None, Some(_)) => report("pattern", true),
         (Some(_), None) => report("pattern", false),
-        (Some(a), Some(b)) => d.push(
+        (a @ Some(_), b @ Some(_)) => d.push(
             loc,
             true,
             "constraint-changed",
-            format!("pattern changed from {a} to {b}: values valid before may be refused, and others may come"),
+            format!("pattern changed from {} to {}: values valid before may be refused, and others may come", show(a), show(b)),
         ),
         (None, None) => {}
     }
@@ -357,7 +310,7 @@ fn constraints(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String
     }
 }
 
-fn default(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String, Value>) {
+fn default(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
     if o.get("default") == n.get("default") {
         return;
     }
@@ -379,11 +332,8 @@ fn default(d: &mut Differ, loc: &Loc, o: &Map<String, Value>, n: &Map<String, Va
     );
 }
 
-fn required_set(s: &Map<String, Value>) -> BTreeSet<String> {
-    s.get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
+fn required_set(s: &Mapping) -> BTreeSet<String> {
+    seq(s.get("required"))
         .filter_map(Value::as_str)
         .map(str::to_owned)
         .collect()
@@ -392,24 +342,16 @@ fn required_set(s: &Map<String, Value>) -> BTreeSet<String> {
 fn properties(
     d: &mut Differ,
     loc: &Loc,
-    o: &Map<String, Value>,
-    n: &Map<String, Value>,
+    o: &Mapping,
+    n: &Mapping,
     seen: &mut Vec<(String, String)>,
 ) {
-    let empty = Map::new();
-    let op = o
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
-    let np = n
-        .get("properties")
-        .and_then(Value::as_object)
-        .unwrap_or(&empty);
+    let (op, np) = (o.get("properties"), n.get("properties"));
     let (or, nr) = (required_set(o), required_set(n));
     let to_service = loc.dir == Dir::ToService;
-    for (name, os) in op {
+    for (name, os) in entries(op) {
         let here = loc.child(&format!(".{name}"));
-        let Some(ns) = np.get(name) else {
+        let Some(ns) = np.and_then(|p| p.get(name)) else {
             d.push(
                 &here,
                 true,
@@ -438,7 +380,7 @@ fn properties(
         }
         compare_at(d, &here, os, ns, seen);
     }
-    for name in np.keys().filter(|k| !op.contains_key(*k)) {
+    for (name, _) in entries(np).filter(|(k, _)| op.and_then(|p| p.get(k)).is_none()) {
         let here = loc.child(&format!(".{name}"));
         let req = nr.contains(name);
         d.push(
@@ -453,8 +395,7 @@ fn properties(
         );
     }
     // An object closed to other properties, or opened.
-    let closed =
-        |s: &Map<String, Value>| s.get("additionalProperties") == Some(&Value::Bool(false));
+    let closed = |s: &Mapping| s.get("additionalProperties") == Some(&Value::Bool(false));
     if closed(o) != closed(n) && (o.contains_key("properties") || n.contains_key("properties")) {
         let narrowed = closed(n);
         d.push(
