@@ -219,24 +219,9 @@ fn documented(c: &mut Check, doc: &Document) -> Result<()> {
 /// Every rule names its source.
 fn sources(c: &mut Check, doc: &Document) {
     let report = sources::check(doc);
-    c.line(format!(
-        "sources: {} rules, {} without a source",
-        report.rules,
-        report.missing.len()
-    ));
-    let by: Vec<String> = report
-        .by_source
-        .iter()
-        .map(|(k, n)| format!("{k} {n}"))
-        .collect();
-    c.line(format!(
-        "by source: {}",
-        if by.is_empty() {
-            "none".to_owned()
-        } else {
-            by.join(", ")
-        }
-    ));
+    for line in report.summary() {
+        c.line(line);
+    }
     for p in report.problems {
         c.problem("sources", p);
     }

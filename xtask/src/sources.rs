@@ -16,6 +16,9 @@
 
 use std::collections::BTreeMap;
 
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
 use crate::document::{entries, escape, is_true, seq, str_of, Document, Side, Value, Visit};
 
 /// The schema keywords that are rules.
@@ -66,7 +69,7 @@ pub fn references<'v>(node: &'v Value, rule: &str) -> Vec<&'v str> {
 }
 
 /// What the check found.
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Serialize)]
 pub struct Report {
     pub rules: usize,
     /// The rules without a valid source, each `pointer: why`.
@@ -75,6 +78,58 @@ pub struct Report {
     pub problems: Vec<String>,
     /// Source key -> how many rules cite it.
     pub by_source: BTreeMap<String, usize>,
+}
+
+/// `cargo xtask sources [FILE] [--json]`.
+pub fn run(file: Option<std::path::PathBuf>, json: bool) -> Result<()> {
+    let doc = match &file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            Document::parse(&text, &path.display().to_string())?
+        }
+        None => Document::load()?,
+    };
+    let report = check(&doc);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        for line in report.summary() {
+            println!("{line}");
+        }
+        for p in report.problems.iter().chain(&report.missing) {
+            println!("  {p}");
+        }
+    }
+    let failed = report.missing.len() + report.problems.len();
+    if failed > 0 {
+        bail!("{failed} rule(s) or source(s) to fix");
+    }
+    Ok(())
+}
+
+impl Report {
+    /// `sources: N rules, M without a source` and the count by source.
+    pub fn summary(&self) -> [String; 2] {
+        let by: Vec<String> = self
+            .by_source
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        let by = if by.is_empty() {
+            "none".to_owned()
+        } else {
+            by.join(", ")
+        };
+        [
+            format!(
+                "sources: {} rules, {} without a source",
+                self.rules,
+                self.missing.len()
+            ),
+            format!("by source: {by}"),
+        ]
+    }
 }
 
 /// Counts every rule of the document and checks its source.

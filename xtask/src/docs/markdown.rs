@@ -4,7 +4,9 @@ use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
 
-use super::model::{Body, Constraint, Field, Media, Op, Reference, Response, Security, Type};
+use super::model::{
+    Body, Constraint, Field, Media, Op, Reference, Response, Security, Sources, Type,
+};
 use super::REFRESH;
 use crate::document::{entries, is_true, seq, str_of, Value};
 use crate::{documented, SPEC};
@@ -29,6 +31,13 @@ pub fn print(r: &Reference) -> Result<String> {
         info("version").unwrap_or("?"),
         r.openapi,
     )?;
+    writeln!(
+        o,
+        "Every rule (a constraint, a default, a required field, a status code, an \
+         error code, a stated behaviour) is followed by its source in parentheses: \
+         a key of [Sources](#sources), with a note where there is one; `ours` is our \
+         own reading, with the reason. **no source** marks a rule that has none.\n"
+    )?;
     if let Some(d) = info("description") {
         writeln!(o, "{}\n", d.trim_end())?;
     }
@@ -48,6 +57,7 @@ pub fn print(r: &Reference) -> Result<String> {
         }
     }
     writeln!(o, "- [Schemas](#schemas)")?;
+    writeln!(o, "- [Sources](#sources)")?;
     writeln!(
         o,
         "- [Known discrepancies with Huawei's documentation](#known-discrepancies)\n"
@@ -81,6 +91,7 @@ pub fn print(r: &Reference) -> Result<String> {
         if let Some(d) = str_of(s.scheme, "description") {
             writeln!(o, "{}\n", d.trim_end())?;
         }
+        writeln!(o, "Source: {}.\n", sources(&s.sources))?;
     }
 
     writeln!(o, "## Operations\n")?;
@@ -137,13 +148,14 @@ pub fn print(r: &Reference) -> Result<String> {
         if let Some(d) = str_of(s.schema, "description") {
             writeln!(o, "{}\n", d.trim_end())?;
         }
+        rules(o, &s.rules)?;
         writeln!(o, "Type: {}.", type_of(&s.field.ty))?;
         let constraints = constraints(&s.field);
         if !constraints.is_empty() {
             writeln!(o, "Constraints: {constraints}.")?;
         }
-        if let Some(d) = &s.field.default {
-            writeln!(o, "Default: {}.", inline(&d.value))?;
+        if s.field.default.is_some() {
+            writeln!(o, "Default: {}.", default(&s.field))?;
         }
         writeln!(o)?;
         fields_table(o, &s.fields)?;
@@ -151,6 +163,20 @@ pub fn print(r: &Reference) -> Result<String> {
             writeln!(o, "Example:\n")?;
             code_block(o, example)?;
         }
+    }
+
+    writeln!(o, "## Sources\n")?;
+    if r.sources.is_empty() {
+        writeln!(o, "None declared (`x-sources`).\n")?;
+    }
+    for (key, title, url) in &r.sources {
+        match url {
+            Some(url) => writeln!(o, "- `{key}`: [{}]({url})", one_line(title))?,
+            None => writeln!(o, "- `{key}`: {}", one_line(title))?,
+        }
+    }
+    if !r.sources.is_empty() {
+        writeln!(o)?;
     }
 
     writeln!(o, "<a id=\"known-discrepancies\"></a>")?;
@@ -239,6 +265,7 @@ fn operation(o: &mut String, op: &Op) -> Result<()> {
     writeln!(o, "### {}\n", op.id)?;
     writeln!(o, "`{} {}`\n", op.method.to_uppercase(), op.path)?;
     summary(o, op)?;
+    rules(o, &op.rules)?;
     if is_true(op.op, "deprecated") {
         writeln!(o, "**Deprecated.**\n")?;
     }
@@ -278,15 +305,17 @@ fn operation(o: &mut String, op: &Op) -> Result<()> {
             .iter()
             .map(|m| format!("`{}`: {}", m.media_type, type_of(&m.ty)))
             .collect();
-        let codes: Vec<String> = r
-            .example_codes
-            .iter()
-            .map(|(c, _)| format!("`{c}`"))
-            .collect();
+        let mut codes: Vec<&str> = r.error_codes.iter().map(|(c, _, _)| *c).collect();
+        for (c, _) in &r.example_codes {
+            if !codes.contains(&c.as_str()) {
+                codes.push(c);
+            }
+        }
+        let codes: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
         writeln!(
             o,
             "| {} | {} | {} | {} |",
-            r.status,
+            cell(&format!("{}{}", r.status, source(&r.sources))),
             cell(r.description.unwrap_or("")),
             if bodies.is_empty() {
                 "none".to_owned()
@@ -330,10 +359,9 @@ fn notification(o: &mut String, name: &str, req: &Op) -> Result<()> {
     summary(o, req)?;
     for p in &req.params {
         let f = &p.field;
-        let required = if f.required.is_some() {
-            "required"
-        } else {
-            "optional"
+        let required = match &f.required {
+            Some(_) => format!("required{}", source(&f.required)),
+            None => "optional".to_owned(),
         };
         let description = cell(f.description.unwrap_or(""));
         writeln!(
@@ -390,6 +418,15 @@ fn response(o: &mut String, title: &str, r: &Response) -> Result<()> {
         }
         writeln!(o)?;
     }
+    if !r.error_codes.is_empty() {
+        writeln!(o, "| error code | meaning | source |")?;
+        writeln!(o, "|---|---|---|")?;
+        for (code, meaning, from) in &r.error_codes {
+            let (meaning, from) = (cell(meaning.unwrap_or("")), cell(&sources(from)));
+            writeln!(o, "| `{code}` | {meaning} | {from} |")?;
+        }
+        writeln!(o)?;
+    }
     if !r.example_codes.is_empty() {
         writeln!(o, "Error codes in the examples:\n")?;
         for (code, what) in &r.example_codes {
@@ -411,13 +448,13 @@ fn media(o: &mut String, m: &Media) -> Result<()> {
         writeln!(o, "When the body is {}:\n", type_of(ty))?;
         fields_table(o, fields)?;
     }
-    for (name, summary, value, external) in &m.examples {
-        match (name, summary) {
+    for e in &m.examples {
+        match (e.name, e.summary) {
             (None, _) => writeln!(o, "Example:\n")?,
             (Some(name), Some(s)) => writeln!(o, "Example `{name}`: {}\n", one_line(s))?,
             (Some(name), None) => writeln!(o, "Example `{name}`:\n")?,
         }
-        match (value, external) {
+        match (e.value, e.external) {
             (Some(v), _) => code_block(o, v)?,
             (None, Some(u)) => writeln!(o, "(at {u})\n")?,
             (None, None) => {}
@@ -451,19 +488,45 @@ fn fields_table(o: &mut String, fields: &[Field]) -> Result<()> {
     Ok(())
 }
 
-fn required(f: &Field) -> &'static str {
-    if f.required.is_some() {
-        "yes"
-    } else {
-        "no"
+/// The sources of a rule as the document names them, or **no source**.
+fn sources(s: &Sources) -> String {
+    match s {
+        Some(refs) if !refs.is_empty() => refs.join("; "),
+        _ => "**no source**".to_owned(),
+    }
+}
+
+/// ` (sources)` after a rule; nothing after what is not a rule.
+fn source(s: &Sources) -> String {
+    match s {
+        None => String::new(),
+        Some(_) => format!(" ({})", sources(s)),
+    }
+}
+
+/// `x-rules`, each with its source.
+fn rules(o: &mut String, rules: &[(&str, Sources)]) -> Result<()> {
+    if !rules.is_empty() {
+        writeln!(o, "**Rules**\n")?;
+        for (rule, sources) in rules {
+            writeln!(o, "- {}{}", one_line(rule), source(sources))?;
+        }
+        writeln!(o)?;
+    }
+    Ok(())
+}
+
+fn required(f: &Field) -> String {
+    match &f.required {
+        Some(_) => cell(&format!("yes{}", source(&f.required))),
+        None => "no".to_owned(),
     }
 }
 
 fn default(f: &Field) -> String {
-    f.default
-        .as_ref()
-        .map(|d| inline(&d.value))
-        .unwrap_or_default()
+    let d = f.default.as_ref();
+    let d = d.map(|d| format!("{}{}", inline(&d.value), source(&d.sources)));
+    cell(&d.unwrap_or_default())
 }
 
 /// The description cell, with the example when there is one.
@@ -498,8 +561,8 @@ fn constraints(f: &Field) -> String {
 
 fn constraint(c: &Constraint) -> Option<String> {
     let v = &c.value;
-    Some(match c.keyword {
-        "format" => return None,
+    let phrase = match c.keyword {
+        "format" => format!("format `{}`", v.as_str()?),
         "pattern" => format!("pattern `{}`", v.as_str()?),
         "enum" if seq(Some(v)).next().is_some() => {
             format!(
@@ -519,7 +582,8 @@ fn constraint(c: &Constraint) -> Option<String> {
         "additionalProperties" if v.as_bool() == Some(false) => "no other properties".into(),
         "additionalProperties" => return None,
         k => format!("{k} {}", plain(v)),
-    })
+    };
+    Some(phrase + &source(&c.sources))
 }
 
 /// A type in Markdown, with a link to the named schema a `$ref` points at.

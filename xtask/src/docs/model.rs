@@ -70,13 +70,16 @@ pub struct Media<'a> {
     pub fields: Vec<Field<'a>>,
     /// A body that is one of several shapes: the fields of each.
     pub alternatives: Vec<(Type, Vec<Field<'a>>)>,
-    /// Name (none for a lone `example`), summary, value, external value.
-    pub examples: Vec<(
-        Option<&'a str>,
-        Option<&'a str>,
-        Option<&'a Value>,
-        Option<&'a str>,
-    )>,
+    pub examples: Vec<Example<'a>>,
+}
+
+/// An example of a body: its name (none for a lone `example`), summary,
+/// value or external value.
+pub struct Example<'a> {
+    pub name: Option<&'a str>,
+    pub summary: Option<&'a str>,
+    pub value: Option<&'a Value>,
+    pub external: Option<&'a str>,
 }
 
 pub struct Response<'a> {
@@ -331,15 +334,21 @@ impl<'a> Reader<'a> {
                 .map(|alt| (self.type_of(alt), self.fields(alt)))
                 .filter(|(_, fields)| !fields.is_empty())
                 .collect();
-            let mut examples: Vec<_> = media
-                .get("example")
-                .map(|e| (None, None, Some(e), None))
-                .into_iter()
-                .collect();
+            let lone = media.get("example").map(|e| Example {
+                name: None,
+                summary: None,
+                value: Some(e),
+                external: None,
+            });
+            let mut examples: Vec<Example> = lone.into_iter().collect();
             for (name, example) in entries(media.get("examples")) {
                 let e = self.doc.resolve(example);
-                let (value, external) = (e.get("value"), str_of(e, "externalValue"));
-                examples.push((Some(name), str_of(e, "summary"), value, external));
+                examples.push(Example {
+                    name: Some(name),
+                    summary: str_of(e, "summary"),
+                    value: e.get("value"),
+                    external: str_of(e, "externalValue"),
+                });
             }
             out.push(Media {
                 media_type,
