@@ -54,42 +54,47 @@ pub fn renditions() -> Result<Vec<Rendition>> {
 
 /// `cargo xtask bundle [--check]`.
 pub fn run(check: bool) -> Result<()> {
-    if check {
-        let stale = stale()?;
-        if !stale.is_empty() {
-            bail!(
-                "stale rendition(s) of {SPEC}: {}; run `{REFRESH}`",
-                stale.join(", ")
-            );
-        }
-        println!("renditions of {SPEC}: up to date");
-        return Ok(());
-    }
-    for r in renditions()? {
-        let path = crate::root().join(r.path);
-        let old = std::fs::read_to_string(&path).ok();
-        if old.as_deref() == Some(r.contents.as_str()) {
-            println!("{}: unchanged", r.path);
-        } else {
-            std::fs::write(&path, &r.contents).with_context(|| format!("writing {}", r.path))?;
-            println!("{}: written", r.path);
-        }
-    }
-    Ok(())
+    write(&renditions()?, check, REFRESH)
 }
 
 /// The renditions whose checked-in contents differ from what the source
 /// generates now (missing ones included).
 pub fn stale() -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for r in renditions()? {
-        match std::fs::read_to_string(crate::root().join(r.path)) {
-            Ok(text) if text == r.contents => {}
-            Ok(_) => out.push(format!("{} is out of date", r.path)),
-            Err(_) => out.push(format!("{} is missing", r.path)),
-        }
+    Ok(stale_files(&renditions()?))
+}
+
+/// Writes generated files, or with `check` fails naming those that are
+/// stale (`refresh` is the command that writes them).
+pub fn write(files: &[Rendition], check: bool, refresh: &str) -> Result<()> {
+    let stale = stale_files(files);
+    if check && !stale.is_empty() {
+        bail!("{}; run `{refresh}`", stale.join(", "));
     }
-    Ok(out)
+    for r in files {
+        let state = if stale.iter().any(|s| s.starts_with(r.path)) {
+            let path = crate::root().join(r.path);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            std::fs::write(path, &r.contents).with_context(|| format!("writing {}", r.path))?;
+            "written"
+        } else {
+            "up to date"
+        };
+        println!("{}: {state}", r.path);
+    }
+    Ok(())
+}
+
+/// `<path> is out of date` or `<path> is missing`, for each stale file.
+pub fn stale_files(files: &[Rendition]) -> Vec<String> {
+    let state = |r: &Rendition| match std::fs::read_to_string(crate::root().join(r.path)) {
+        Ok(text) if text == r.contents => None,
+        Ok(_) => Some(format!("{} is out of date", r.path)),
+        Err(_) => Some(format!("{} is missing", r.path)),
+    };
+    files.iter().filter_map(state).collect()
 }
 
 fn json(doc: &Value) -> Result<String> {

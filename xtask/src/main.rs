@@ -30,15 +30,6 @@ enum Command {
     /// Check the document, its examples, the documented examples, the
     /// sources of its rules and the published files; print a report.
     Check,
-    /// Count the rules of a document (default: the contract) and list every
-    /// rule without a valid `x-source` (`check` does the same, among the rest).
-    Sources {
-        /// The document to read instead of the contract.
-        file: Option<std::path::PathBuf>,
-        /// Print the report as JSON.
-        #[arg(long)]
-        json: bool,
-    },
     /// Generate the JSON and OpenAPI 3.1 renditions of the document under
     /// openapi/ (`--check`: fail if they are stale).
     Bundle {
@@ -76,7 +67,6 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check => check::run(),
-        Command::Sources { file, json } => sources::run(file, json),
         Command::Bundle { check } => bundle::run(check),
         Command::Docs { check } => docs::run(check),
         Command::Diff {

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
+use serde::Deserialize;
 use serde_json::Value;
 use sha2::Sha256;
 
@@ -30,45 +31,40 @@ pub struct Outcome {
     pub problems: Vec<String>,
 }
 
-/// The signing rule as the document states it.
-#[derive(Debug)]
+/// The signing rule as the document states it (`x-signing`).
+#[derive(Debug, Deserialize)]
 struct Rule {
     test_key: String,
-    /// Mode (`HMACSHA256`, `MD5`) -> parts of the message, in order.
-    messages: BTreeMap<String, Vec<String>>,
-    /// Fields `HMACSHA256` leaves unsigned.
+    #[serde(rename = "HMACSHA256")]
+    hmac: Mode,
+    #[serde(rename = "MD5")]
+    md5: Mode,
+}
+
+#[derive(Debug, Deserialize)]
+struct Mode {
+    /// The parts of the message, in order.
+    message: Vec<String>,
+    /// The fields the mode leaves unsigned.
+    #[serde(default)]
     unsigned: Vec<String>,
 }
 
-fn strings(v: Option<&document::Value>) -> Option<Vec<String>> {
-    v?.as_sequence()?
-        .iter()
-        .map(|s| s.as_str().map(str::to_owned))
-        .collect()
+impl Rule {
+    fn mode(&self, mode: &str) -> &Mode {
+        if mode == "MD5" {
+            &self.md5
+        } else {
+            &self.hmac
+        }
+    }
 }
 
 fn rule(union: &document::Value) -> Result<Rule, String> {
     let signing = union
         .get("x-signing")
         .ok_or(format!("schema {UNION} has no `x-signing`"))?;
-    let test_key = str_of(signing, "test_key")
-        .ok_or(format!("{UNION}'s x-signing has no `test_key` string"))?
-        .to_owned();
-    let mut messages = BTreeMap::new();
-    for mode in ["HMACSHA256", "MD5"] {
-        let parts = strings(document::pointer(signing, &format!("/{mode}/message"))).ok_or(
-            format!("{UNION}'s x-signing.{mode}.message is not a list of names"),
-        )?;
-        messages.insert(mode.to_owned(), parts);
-    }
-    let unsigned = strings(document::pointer(signing, "/HMACSHA256/unsigned")).ok_or(format!(
-        "{UNION}'s x-signing.HMACSHA256.unsigned is not a list of names"
-    ))?;
-    Ok(Rule {
-        test_key,
-        messages,
-        unsigned,
-    })
+    serde_yaml::from_value(signing.clone()).map_err(|e| format!("{UNION}'s x-signing: {e}"))
 }
 
 /// The mode a signature's length implies: 32 hex digits for MD5, 64 for
@@ -84,7 +80,7 @@ fn mode_of(sign: &str) -> Option<&'static str> {
 /// `value`'s signature in `mode`, lowercase hex.
 fn sign(rule: &Rule, mode: &str, value: &Value) -> String {
     let mut message = Vec::new();
-    for part in &rule.messages[mode] {
+    for part in &rule.mode(mode).message {
         if part == "key" && mode == "MD5" {
             message.extend_from_slice(rule.test_key.as_bytes());
             continue;
@@ -165,8 +161,8 @@ pub fn check(doc: &Document, examples: &[Example]) -> Outcome {
     }
 
     // Every field is either signed or listed as unsigned, not both.
-    let signed: BTreeSet<String> = rule.messages["HMACSHA256"].iter().cloned().collect();
-    let unsigned: BTreeSet<String> = rule.unsigned.iter().cloned().collect();
+    let signed: BTreeSet<String> = rule.hmac.message.iter().cloned().collect();
+    let unsigned: BTreeSet<String> = rule.hmac.unsigned.iter().cloned().collect();
     for both in signed.intersection(&unsigned) {
         out.problems.push(format!(
             "{UNION}'s x-signing lists `{both}` as both signed and unsigned"
@@ -259,9 +255,9 @@ pub fn check(doc: &Document, examples: &[Example]) -> Outcome {
     ));
     out.lines.push(format!(
         "notification signing: HMACSHA256 signs {} ({} fields unsigned), MD5 signs {}",
-        rule.messages["HMACSHA256"].join(" + "),
-        rule.unsigned.len(),
-        rule.messages["MD5"].join(" + ")
+        rule.hmac.message.join(" + "),
+        rule.hmac.unsigned.len(),
+        rule.md5.message.join(" + ")
     ));
     out
 }

@@ -16,9 +16,6 @@
 
 use std::collections::BTreeMap;
 
-use anyhow::{bail, Context, Result};
-use serde::Serialize;
-
 use crate::document::{entries, escape, is_true, seq, str_of, Document, Side, Value, Visit};
 
 /// The schema keywords that are rules.
@@ -69,7 +66,7 @@ pub fn references<'v>(node: &'v Value, rule: &str) -> Vec<&'v str> {
 }
 
 /// What the check found.
-#[derive(Default, Debug, Serialize)]
+#[derive(Default, Debug, PartialEq, serde::Deserialize)]
 pub struct Report {
     pub rules: usize,
     /// The rules without a valid source, each `pointer: why`.
@@ -78,34 +75,6 @@ pub struct Report {
     pub problems: Vec<String>,
     /// Source key -> how many rules cite it.
     pub by_source: BTreeMap<String, usize>,
-}
-
-/// `cargo xtask sources [FILE] [--json]`.
-pub fn run(file: Option<std::path::PathBuf>, json: bool) -> Result<()> {
-    let doc = match &file {
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .with_context(|| format!("reading {}", path.display()))?;
-            Document::parse(&text, &path.display().to_string())?
-        }
-        None => Document::load()?,
-    };
-    let report = check(&doc);
-    if json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        for line in report.summary() {
-            println!("{line}");
-        }
-        for p in report.problems.iter().chain(&report.missing) {
-            println!("  {p}");
-        }
-    }
-    let failed = report.missing.len() + report.problems.len();
-    if failed > 0 {
-        bail!("{failed} rule(s) or source(s) to fix");
-    }
-    Ok(())
 }
 
 impl Report {
@@ -259,5 +228,30 @@ impl<'a> Visit<'a> for Checker {
 
     fn security_scheme(&mut self, at: &str, scheme: &'a Value) {
         self.node(at, scheme, &["scheme"]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each directory of `xtask/tests/sources/` holds a small document
+    /// and the report it must give.
+    #[test]
+    fn every_fixture_gets_its_report() {
+        let dir = crate::root().join("xtask/tests/sources");
+        let mut cases = 0;
+        for case in std::fs::read_dir(&dir).unwrap() {
+            let case = case.unwrap().path();
+            if !case.is_dir() {
+                continue;
+            }
+            let read = |f: &str| std::fs::read_to_string(case.join(f)).unwrap();
+            let doc = Document::parse(&read("openapi.yaml"), "fixture").unwrap();
+            let expected: Report = serde_yaml::from_str(&read("expected.yaml")).unwrap();
+            assert_eq!(check(&doc), expected, "{}", case.display());
+            cases += 1;
+        }
+        assert!(cases >= 3, "the fixtures are missing");
     }
 }

@@ -10,58 +10,34 @@
 mod markdown;
 mod model;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 
+use crate::bundle::{self, Rendition};
 use crate::document::Document;
-use crate::{documented, SPEC};
+use crate::documented;
 
 pub const PATH: &str = "docs/contract.md";
 pub const REFRESH: &str = "cargo xtask docs";
 
 /// `cargo xtask docs [--check]`.
 pub fn run(check: bool) -> Result<()> {
-    let text = render()?;
-    let path = crate::root().join(PATH);
-    let old = std::fs::read_to_string(&path).ok();
-    if check {
-        match old {
-            Some(old) if old == text => {
-                println!("{PATH}: up to date");
-                Ok(())
-            }
-            Some(_) => bail!("{PATH} is out of date with {SPEC}; run `{REFRESH}`"),
-            None => bail!("{PATH} is missing; run `{REFRESH}`"),
-        }
-    } else {
-        if old.as_deref() == Some(text.as_str()) {
-            println!("{PATH}: unchanged");
-        } else {
-            if let Some(dir) = path.parent() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("creating {}", dir.display()))?;
-            }
-            std::fs::write(&path, text).with_context(|| format!("writing {PATH}"))?;
-            println!("{PATH}: written");
-        }
-        Ok(())
-    }
+    bundle::write(&[reference()?], check, REFRESH)
 }
 
-/// Whether `docs/contract.md` is what the document generates now.
+/// Why `docs/contract.md` is not what the document generates now, if so.
 pub fn stale() -> Result<Option<String>> {
-    let text = render()?;
-    Ok(match std::fs::read_to_string(crate::root().join(PATH)) {
-        Ok(old) if old == text => None,
-        Ok(_) => Some(format!("{PATH} is out of date")),
-        Err(_) => Some(format!("{PATH} is missing")),
-    })
+    Ok(bundle::stale_files(&[reference()?]).pop())
 }
 
 /// The whole reference.
-pub fn render() -> Result<String> {
+fn reference() -> Result<Rendition> {
     let doc = Document::load()?;
     let (_, discrepancies) = documented::load()?;
-    markdown::print(&model::read(&doc, discrepancies))
+    let contents = markdown::print(&model::read(&doc, discrepancies));
+    Ok(Rendition {
+        path: PATH,
+        contents,
+    })
 }
 
 #[cfg(test)]
@@ -73,7 +49,7 @@ mod tests {
     fn sources_are_shown_beside_their_rules() {
         let path = crate::root().join("xtask/tests/sources/all-sourced/openapi.yaml");
         let doc = Document::parse(&std::fs::read_to_string(path).unwrap(), "fixture").unwrap();
-        let text = markdown::print(&model::read(&doc, Vec::new())).unwrap();
+        let text = markdown::print(&model::read(&doc, Vec::new()));
         for line in [
             // Parameters and fields: required, each constraint, the default.
             "| `id` | path | string ([Id](#schema-id)) | yes (api) | minLength 1 (api); maxLength 64 (api) |  |  |",
@@ -94,7 +70,7 @@ mod tests {
         // A rule without a source says so.
         let bare = "components: {schemas: {N: {type: string, maxLength: 3}}}";
         let doc = Document::parse(bare, "bare").unwrap();
-        let text = markdown::print(&model::read(&doc, Vec::new())).unwrap();
+        let text = markdown::print(&model::read(&doc, Vec::new()));
         assert!(
             text.contains("Constraints: maxLength 3 (**no source**)."),
             "{text}"
