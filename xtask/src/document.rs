@@ -185,11 +185,21 @@ impl Document {
     /// The node that carries `keyword` for `schema`: the schema itself, its
     /// `$ref` target, or the `allOf` member it comes from.
     pub fn carrier<'a>(&'a self, schema: &'a Value, keyword: &str) -> Option<&'a Value> {
+        self.find(schema, &|n| n.get(keyword).is_some())
+    }
+
+    /// The first node of `schema` (itself or its `$ref` target, then its
+    /// `allOf` members, depth first) that `pred` holds for.
+    pub fn find<'a>(
+        &'a self,
+        schema: &'a Value,
+        pred: &dyn Fn(&Value) -> bool,
+    ) -> Option<&'a Value> {
         let schema = self.resolve(schema);
-        if schema.get(keyword).is_some() {
+        if pred(schema) {
             return Some(schema);
         }
-        seq(schema.get("allOf")).find_map(|part| self.carrier(part, keyword))
+        seq(schema.get("allOf")).find_map(|part| self.find(part, pred))
     }
 
     /// Walks every place of the document that holds a schema, a parameter,

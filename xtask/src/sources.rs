@@ -19,30 +19,16 @@ use std::collections::BTreeMap;
 use crate::document::{entries, escape, is_true, seq, str_of, Document, Side, Value, Visit};
 
 /// The schema keywords that are rules.
-pub const KEYWORDS: [&str; 17] = [
-    "minLength",
-    "maxLength",
-    "pattern",
-    "format",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "enum",
-    "default",
-    "required",
-    "additionalProperties",
-    "nullable",
-    "x-extensible-enum",
-];
+pub const KEYWORDS: &str = "minLength maxLength pattern format minimum maximum \
+    exclusiveMinimum exclusiveMaximum minItems maxItems uniqueItems enum default required \
+    additionalProperties nullable x-extensible-enum";
 
 /// Whether `keyword` states a rule on this schema.
 pub fn is_rule(schema: &Value, keyword: &str) -> bool {
     match keyword {
-        _ if schema.get("$ref").is_some() => false,
+        _ if schema.get("$ref").is_some() || !KEYWORDS.split_whitespace().any(|k| k == keyword) => {
+            false
+        }
         "required" => seq(schema.get("required")).next().is_some(),
         "additionalProperties" => schema.get(keyword).and_then(Value::as_bool) == Some(false),
         "nullable" | "uniqueItems" | "exclusiveMinimum" | "exclusiveMaximum" => {
@@ -201,7 +187,7 @@ pub fn key(reference: &str) -> &str {
 impl<'a> Visit<'a> for Checker {
     fn schema(&mut self, at: &str, schema: &'a Value) {
         let rules: Vec<&str> = KEYWORDS
-            .into_iter()
+            .split_whitespace()
             .filter(|k| is_rule(schema, k))
             .collect();
         self.node(at, schema, &rules);

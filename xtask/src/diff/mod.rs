@@ -22,17 +22,10 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
-use crate::document::{entries as obj, is_true, seq, str_of, Document, Operation, Value, METHODS};
+use crate::document::{
+    entries as obj, is_true, seq, str_of, to_json, Document, Operation, Value, METHODS,
+};
 use crate::SPEC;
-
-/// Which way the data flows, and so which rules apply.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Dir {
-    /// Sent by the client, read by the service.
-    ToService,
-    /// Sent by the service, read by the client.
-    ToClient,
-}
 
 /// One change between the two versions.
 #[derive(Serialize, Clone, Debug)]
@@ -48,38 +41,43 @@ pub struct Change {
     pub message: String,
 }
 
-/// Where a change was found: the place in the operation and the field path
-/// inside its schema.
+/// Where a change was found: the side, the place in the operation and the
+/// field path inside its schema.
 #[derive(Clone)]
 pub struct Loc {
     pub side: &'static str,
-    pub dir: Dir,
     pub base: String,
     pub field: String,
 }
 
 impl Loc {
-    fn new(side: &'static str, dir: Dir, base: String) -> Self {
+    fn new(side: &'static str, base: String) -> Self {
         Loc {
             side,
-            dir,
             base,
             field: String::new(),
         }
     }
 
-    fn child(&self, suffix: &str) -> Self {
+    /// Whether the service reads what is here (a request); otherwise the
+    /// client does (a response or a notification).
+    pub fn to_service(&self) -> bool {
+        self.side == "request"
+    }
+
+    /// A place inside this one: `<base> <suffix>`.
+    fn under(&self, suffix: &str) -> Self {
         Loc {
-            field: format!("{}{suffix}", self.field),
+            base: format!("{} {suffix}", self.base),
             ..self.clone()
         }
     }
 
-    fn at(&self) -> String {
-        if self.field.is_empty() {
-            self.base.clone()
-        } else {
-            format!("{} {}", self.base, self.field)
+    /// A field inside the schema here.
+    fn child(&self, suffix: &str) -> Self {
+        Loc {
+            field: format!("{}{suffix}", self.field),
+            ..self.clone()
         }
     }
 }
@@ -98,29 +96,17 @@ impl Differ<'_> {
         kind: &'static str,
         message: impl Into<String>,
     ) {
-        self.changes.push(Change {
-            breaking,
-            side: loc.side,
-            kind,
-            at: loc.at(),
-            message: message.into(),
-        });
-    }
-
-    fn push_at(
-        &mut self,
-        side: &'static str,
-        at: String,
-        breaking: bool,
-        kind: &'static str,
-        message: impl Into<String>,
-    ) {
+        let at = match loc.field.is_empty() {
+            true => loc.base.clone(),
+            false => format!("{} {}", loc.base, loc.field),
+        };
+        let (side, message) = (loc.side, message.into());
         self.changes.push(Change {
             breaking,
             side,
             kind,
             at,
-            message: message.into(),
+            message,
         });
     }
 }
@@ -144,24 +130,21 @@ impl Source {
     fn load(&self) -> Result<Document> {
         let text = match self {
             Source::Rev(rev) => {
-                let out = Command::new("git")
+                let mut git = Command::new("git");
+                let out = git
                     .args(["show", &format!("{rev}:{SPEC}")])
-                    .current_dir(crate::root())
-                    .output()
-                    .context("running git show")?;
+                    .current_dir(crate::root());
+                let out = out.output().context("running git show")?;
                 if !out.status.success() {
-                    bail!(
-                        "git show {rev}:{SPEC} failed: {}",
-                        String::from_utf8_lossy(&out.stderr).trim()
-                    );
+                    let why = String::from_utf8_lossy(&out.stderr);
+                    bail!("git show {rev}:{SPEC} failed: {}", why.trim());
                 }
                 String::from_utf8(out.stdout).context("the document is not UTF-8")?
             }
             Source::File(p) => {
                 std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
             }
-            Source::WorkTree => std::fs::read_to_string(crate::root().join(SPEC))
-                .with_context(|| format!("reading {SPEC}"))?,
+            Source::WorkTree => return Document::load(),
         };
         Document::parse(&text, &self.label())
     }
@@ -169,20 +152,15 @@ impl Source {
 
 /// `cargo xtask diff`.
 pub fn run(old: Source, new: Source, json: bool, allow_breaking: bool) -> Result<()> {
-    let (old_doc, new_doc) = (old.load()?, new.load()?);
-    let changes = compare(&old_doc, &new_doc);
+    let changes = compare(&old.load()?, &new.load()?);
     let breaking = changes.iter().filter(|c| c.breaking).count();
+    let (old, new) = (old.label(), new.label());
     if json {
-        let report = serde_json::json!({
-            "old": old.label(),
-            "new": new.label(),
-            "breaking": breaking,
-            "non_breaking": changes.len() - breaking,
-            "changes": changes,
-        });
+        let non_breaking = changes.len() - breaking;
+        let report = serde_json::json!({"old": old, "new": new, "breaking": breaking, "non_breaking": non_breaking, "changes": changes});
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", human(&old.label(), &new.label(), &changes));
+        print!("{}", human(&old, &new, &changes));
     }
     if breaking > 0 && !allow_breaking {
         bail!("{breaking} breaking change(s) to the contract; pass --allow-breaking if they are intended (and record them in CHANGELOG.md)");
@@ -191,12 +169,10 @@ pub fn run(old: Source, new: Source, json: bool, allow_breaking: bool) -> Result
 }
 
 fn human(old: &str, new: &str, changes: &[Change]) -> String {
-    let mut out = String::new();
+    let mut out = format!("contract changes from {old} to {new}:\n");
     let breaking = changes.iter().filter(|c| c.breaking).count();
-    let _ = writeln!(out, "contract changes from {old} to {new}:");
     if changes.is_empty() {
-        let _ = writeln!(out, "  none");
-        return out;
+        return out + "  none\n";
     }
     let _ = writeln!(
         out,
@@ -205,10 +181,9 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
     );
     for (title, wanted) in [("BREAKING", true), ("not breaking", false)] {
         let mine: Vec<&Change> = changes.iter().filter(|c| c.breaking == wanted).collect();
-        if mine.is_empty() {
-            continue;
+        if !mine.is_empty() {
+            let _ = writeln!(out, "\n{title} ({}):", mine.len());
         }
-        let _ = writeln!(out, "\n{title} ({}):", mine.len());
         for side in [
             "operation",
             "security",
@@ -217,10 +192,9 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
             "notification",
         ] {
             let here: Vec<&&Change> = mine.iter().filter(|c| c.side == side).collect();
-            if here.is_empty() {
-                continue;
+            if !here.is_empty() {
+                let _ = writeln!(out, "  {side} side:");
             }
-            let _ = writeln!(out, "  {side} side:");
             for c in here {
                 let _ = writeln!(out, "    - {}: {} [{}]", c.at, c.message, c.kind);
             }
@@ -236,80 +210,51 @@ pub fn compare(old: &Document, new: &Document) -> Vec<Change> {
         new,
         changes: Vec::new(),
     };
-    let old_ops = old.operations();
-    let new_ops = new.operations();
+    let (old_ops, new_ops) = (old.operations(), new.operations());
+    let place = |o: &Operation| format!("{} {}", o.method.to_uppercase(), o.path);
     let mut matched = BTreeSet::new();
     for o in &old_ops {
         let same_place = new_ops
             .iter()
             .position(|n| n.method == o.method && n.path == o.path);
-        let same_id = new_ops.iter().position(|n| {
-            o.op.get("operationId").is_some() && n.op.get("operationId") == o.op.get("operationId")
-        });
+        let id = o.op.get("operationId");
+        let same_id = new_ops
+            .iter()
+            .position(|n| id.is_some() && n.op.get("operationId") == id);
+        let loc = Loc::new("operation", o.id());
         match (same_place, same_id) {
-            (Some(i), _) => {
+            (Some(i), _) | (None, Some(i)) => {
                 matched.insert(i);
                 let n = &new_ops[i];
-                if o.id() != n.id() {
-                    d.push_at(
-                        "operation",
-                        o.id(),
-                        true,
-                        "operation-id-changed",
-                        format!(
-                            "{} {}: operationId changed from {} to {} (generated clients rename the method)",
-                            o.method.to_uppercase(),
-                            o.path,
-                            o.id(),
-                            n.id()
-                        ),
-                    );
+                if same_place.is_none() {
+                    let message = format!("moved from {} to {}", place(o), place(n));
+                    d.push(&loc, true, "operation-moved", message);
+                } else if o.id() != n.id() {
+                    let (from, to) = (o.id(), n.id());
+                    let message = format!("{}: operationId changed from {from} to {to} (generated clients rename the method)", place(o));
+                    d.push(&loc, true, "operation-id-changed", message);
                 }
                 operation(&mut d, o, n);
             }
-            (None, Some(i)) => {
-                matched.insert(i);
-                let n = &new_ops[i];
-                d.push_at(
-                    "operation",
-                    o.id(),
-                    true,
-                    "operation-moved",
-                    format!(
-                        "moved from {} {} to {} {}",
-                        o.method.to_uppercase(),
-                        o.path,
-                        n.method.to_uppercase(),
-                        n.path
-                    ),
-                );
-                operation(&mut d, o, n);
-            }
             (None, None) => {
-                let path_gone = !new_ops.iter().any(|n| n.path == o.path);
-                d.push_at(
-                    "operation",
-                    o.id(),
-                    true,
-                    "operation-removed",
-                    format!(
-                        "{} {} removed{}",
-                        o.method.to_uppercase(),
-                        o.path,
-                        if path_gone { " (the path is gone)" } else { "" }
-                    ),
+                let gone = !new_ops.iter().any(|n| n.path == o.path);
+                let message = format!(
+                    "{} removed{}",
+                    place(o),
+                    if gone { " (the path is gone)" } else { "" }
                 );
+                d.push(&loc, true, "operation-removed", message);
             }
         }
     }
     for (i, n) in new_ops.iter().enumerate() {
         if !matched.contains(&i) {
-            d.push_at(
-                "operation",
-                n.id(),
+            let loc = Loc::new("operation", n.id());
+            d.push(
+                &loc,
                 false,
                 "operation-added",
-                format!("{} {} added", n.method.to_uppercase(), n.path),
+                format!("{} added", place(n)),
             );
         }
     }
@@ -328,22 +273,18 @@ fn operation(d: &mut Differ, o: &Operation, n: &Operation) {
 
 /// The effective security of an operation as a set of alternatives, each
 /// the set of schemes it needs together.
-fn alternatives(doc: &Document, op: &Value) -> Option<BTreeSet<Vec<String>>> {
-    let list = op.get("security").or_else(|| doc.get("security"))?;
-    Some(
-        seq(Some(list))
-            .map(|req| {
-                let mut names: Vec<String> = obj(Some(req)).map(|(k, _)| k.to_owned()).collect();
-                names.sort();
-                names
-            })
-            .collect(),
-    )
+fn alternatives(doc: &Document, op: &Value) -> BTreeSet<Vec<String>> {
+    let list = op.get("security").or_else(|| doc.get("security"));
+    let names = |req| {
+        let mut names: Vec<String> = obj(Some(req)).map(|(k, _)| k.to_owned()).collect();
+        names.sort();
+        names
+    };
+    seq(list).map(names).collect()
 }
 
 fn security(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
-    let old = alternatives(d.old, o.op).unwrap_or_default();
-    let new = alternatives(d.new, n.op).unwrap_or_default();
+    let (old, new) = (alternatives(d.old, o.op), alternatives(d.new, n.op));
     let show = |a: &Vec<String>| {
         if a.is_empty() {
             "no authentication".to_owned()
@@ -351,38 +292,35 @@ fn security(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
             a.join(" + ")
         }
     };
+    let loc = Loc::new("security", format!("{id} security"));
     for gone in old.difference(&new) {
-        d.push_at(
-            "security",
-            format!("{id} security"),
+        d.push(
+            &loc,
             true,
             "security-changed",
             format!("no longer accepts {}", show(gone)),
         );
     }
     for added in new.difference(&old) {
-        let was_open = old.is_empty();
-        d.push_at(
-            "security",
-            format!("{id} security"),
-            was_open,
-            "security-changed",
-            if was_open {
-                format!("now requires {} (it needed none)", show(added))
-            } else {
-                format!("also accepts {}", show(added))
-            },
-        );
+        let message = match old.is_empty() {
+            true => format!("now requires {} (it needed none)", show(added)),
+            false => format!("also accepts {}", show(added)),
+        };
+        d.push(&loc, old.is_empty(), "security-changed", message);
     }
 }
 
 fn security_schemes(d: &mut Differ) {
-    let old = d.old.pointer("/components/securitySchemes").cloned();
-    let new = d.new.pointer("/components/securitySchemes").cloned();
-    for (name, o) in obj(old.as_ref()) {
-        let Some(n) = new.as_ref().and_then(|m| m.get(name)) else {
-            continue; // reported through the operations that used it
+    let (old, new) = (
+        d.old.pointer("/components/securitySchemes"),
+        d.new.pointer("/components/securitySchemes"),
+    );
+    for (name, o) in obj(old) {
+        // A scheme that is gone is reported through the operations that used it.
+        let Some(n) = new.and_then(|m| m.get(name)) else {
+            continue;
         };
+        let loc = Loc::new("security", format!("security scheme {name}"));
         for key in [
             "type",
             "in",
@@ -392,80 +330,55 @@ fn security_schemes(d: &mut Differ) {
             "openIdConnectUrl",
         ] {
             if o.get(key) != n.get(key) {
-                d.push_at(
-                    "security",
-                    format!("security scheme {name}"),
-                    true,
-                    "security-scheme-changed",
-                    format!(
-                        "`{key}` changed from {} to {}",
-                        show(o.get(key)),
-                        show(n.get(key))
-                    ),
+                let message = format!(
+                    "`{key}` changed from {} to {}",
+                    show(o.get(key)),
+                    show(n.get(key))
                 );
+                d.push(&loc, true, "security-scheme-changed", message);
             }
         }
     }
 }
 
 fn parameters(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
-    fn key(p: &Value) -> (&str, &str) {
-        (
+    let (old, new) = (d.old.parameters(o), d.new.parameters(n));
+    let key = |p: &Value| {
+        format!(
+            "{} parameter {}",
             str_of(p, "in").unwrap_or("?"),
-            str_of(p, "name").unwrap_or("?"),
+            str_of(p, "name").unwrap_or("?")
         )
-    }
-    let old: Vec<_> = d
-        .old
-        .parameters(o)
-        .into_iter()
-        .map(|p| (key(p), p))
-        .collect();
-    let new: Vec<_> = d
-        .new
-        .parameters(n)
-        .into_iter()
-        .map(|p| (key(p), p))
-        .collect();
-    for ((place, name), op) in &old {
-        let at = format!("{id} {place} parameter {name}");
-        let loc = Loc::new("request", Dir::ToService, at.clone());
-        match new.iter().find(|(k, _)| k.0 == *place && k.1 == *name) {
-            None => d.push(
+    };
+    for op in &old {
+        let loc = Loc::new("request", format!("{id} {}", key(op)));
+        let Some(np) = new.iter().find(|np| key(np) == key(op)) else {
+            d.push(
                 &loc,
                 true,
                 "parameter-removed",
                 "removed (clients that send it are refused or ignored)",
-            ),
-            Some((_, np)) => {
-                let (or, nr) = (required(op), required(np));
-                if !or && nr {
-                    d.push(&loc, true, "parameter-required", "became required");
-                } else if or && !nr {
-                    d.push(&loc, false, "parameter-optional", "became optional");
-                }
-                schema::compare(
-                    d,
-                    &loc,
-                    op.get("schema").unwrap_or(&Value::Null),
-                    np.get("schema").unwrap_or(&Value::Null),
-                );
-            }
-        }
-    }
-    for ((place, name), np) in &new {
-        if !old.iter().any(|(k, _)| k.0 == *place && k.1 == *name) {
-            let loc = Loc::new(
-                "request",
-                Dir::ToService,
-                format!("{id} {place} parameter {name}"),
             );
-            if required(np) {
-                d.push(&loc, true, "parameter-added", "added as required");
-            } else {
-                d.push(&loc, false, "parameter-added", "added as optional");
-            }
+            continue;
+        };
+        match (required(op), required(np)) {
+            (false, true) => d.push(&loc, true, "parameter-required", "became required"),
+            (true, false) => d.push(&loc, false, "parameter-optional", "became optional"),
+            _ => {}
         }
+        schema::compare(d, &loc, schema_of(op), schema_of(np));
+    }
+    for np in new
+        .iter()
+        .filter(|np| !old.iter().any(|op| key(op) == key(np)))
+    {
+        let loc = Loc::new("request", format!("{id} {}", key(np)));
+        let how = if required(np) {
+            "added as required"
+        } else {
+            "added as optional"
+        };
+        d.push(&loc, required(np), "parameter-added", how);
     }
 }
 
@@ -473,31 +386,28 @@ fn required(v: &Value) -> bool {
     is_true(v, "required")
 }
 
+fn schema_of(v: &Value) -> &Value {
+    v.get("schema").unwrap_or(&Value::Null)
+}
+
 fn request_body(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>) {
-    let loc = Loc::new("request", Dir::ToService, format!("{id} request body"));
-    let old = old.map(|b| d.old.resolve(b));
-    let new = new.map(|b| d.new.resolve(b));
-    match (old, new) {
+    let loc = Loc::new("request", format!("{id} request body"));
+    match (old.map(|b| d.old.resolve(b)), new.map(|b| d.new.resolve(b))) {
         (None, None) => {}
         (Some(_), None) => d.push(&loc, true, "body-removed", "removed"),
         (None, Some(n)) => {
-            let req = required(n);
-            d.push(
-                &loc,
-                req,
-                "body-added",
-                if req {
-                    "added as required"
-                } else {
-                    "added as optional"
-                },
-            );
+            let how = if required(n) {
+                "added as required"
+            } else {
+                "added as optional"
+            };
+            d.push(&loc, required(n), "body-added", how);
         }
         (Some(o), Some(n)) => {
-            if !required(o) && required(n) {
-                d.push(&loc, true, "body-required", "became required");
-            } else if required(o) && !required(n) {
-                d.push(&loc, false, "body-optional", "became optional");
+            match (required(o), required(n)) {
+                (false, true) => d.push(&loc, true, "body-required", "became required"),
+                (true, false) => d.push(&loc, false, "body-optional", "became optional"),
+                _ => {}
             }
             content(d, &loc, o.get("content"), n.get("content"));
         }
@@ -517,12 +427,7 @@ fn content(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) 
             }
         };
         match new.and_then(|n| n.get(mt)) {
-            Some(nm) => schema::compare(
-                d,
-                &here,
-                om.get("schema").unwrap_or(&Value::Null),
-                nm.get("schema").unwrap_or(&Value::Null),
-            ),
+            Some(nm) => schema::compare(d, &here, schema_of(om), schema_of(nm)),
             None if single => {
                 let (nt, nm) = obj(new).next().expect("one media type");
                 d.push(
@@ -531,28 +436,19 @@ fn content(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) 
                     "media-type-changed",
                     format!("media type changed from {mt} to {nt}"),
                 );
-                schema::compare(
-                    d,
-                    loc,
-                    om.get("schema").unwrap_or(&Value::Null),
-                    nm.get("schema").unwrap_or(&Value::Null),
-                );
+                schema::compare(d, loc, schema_of(om), schema_of(nm));
             }
             None => d.push(loc, true, "media-type-removed", format!("{mt} removed")),
         }
     }
-    if !single {
-        for (mt, _) in obj(new) {
-            if old.and_then(|o| o.get(mt)).is_none() {
-                d.push(loc, false, "media-type-added", format!("{mt} added"));
-            }
-        }
+    for (mt, _) in obj(new).filter(|(mt, _)| !single && old.and_then(|o| o.get(mt)).is_none()) {
+        d.push(loc, false, "media-type-added", format!("{mt} added"));
     }
 }
 
 fn responses(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>) {
     for (status, or) in obj(old) {
-        let loc = Loc::new("response", Dir::ToClient, format!("{id} {status} response"));
+        let loc = Loc::new("response", format!("{id} {status} response"));
         let Some(nr) = new.and_then(|n| n.get(status)) else {
             d.push(
                 &loc,
@@ -564,61 +460,49 @@ fn responses(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
         };
         let (or, nr) = (d.old.resolve(or), d.new.resolve(nr));
         headers(d, &loc, or.get("headers"), nr.get("headers"));
-        let body = Loc {
-            base: format!("{} body", loc.base),
-            ..loc.clone()
-        };
+        let body = loc.under("body");
         match (or.get("content"), nr.get("content")) {
             (Some(_), None) => d.push(&body, true, "body-removed", "removed"),
             (None, Some(_)) => d.push(&body, false, "body-added", "added"),
             (o, n) => content(d, &body, o, n),
         }
     }
-    for (status, _) in obj(new) {
-        if old.and_then(|o| o.get(status)).is_none() {
-            d.push_at(
-                "response",
-                format!("{id} {status} response"),
-                false,
-                "status-added",
-                "added",
-            );
-        }
+    for (status, _) in obj(new).filter(|(s, _)| old.and_then(|o| o.get(s)).is_none()) {
+        d.push(
+            &Loc::new("response", format!("{id} {status} response")),
+            false,
+            "status-added",
+            "added",
+        );
     }
 }
 
 fn headers(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) {
+    // Header names are case-insensitive.
+    let find = |list, name: &str| {
+        obj(list)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, h)| h)
+    };
     for (name, oh) in obj(old) {
-        let here = Loc {
-            base: format!("{} header {name}", loc.base),
-            ..loc.clone()
+        let here = loc.under(&format!("header {name}"));
+        let Some(nh) = find(new, name) else {
+            d.push(&here, true, "header-removed", "removed");
+            continue;
         };
-        // Header names are case-insensitive.
-        let nh = obj(new).find(|(n, _)| n.eq_ignore_ascii_case(name));
-        match nh {
-            None => d.push(&here, true, "header-removed", "removed"),
-            Some((_, nh)) => {
-                let (oh, nh) = (d.old.resolve(oh), d.new.resolve(nh));
-                if required(oh) && !required(nh) {
-                    d.push(&here, true, "header-optional", "became optional");
-                }
-                schema::compare(
-                    d,
-                    &here,
-                    oh.get("schema").unwrap_or(&Value::Null),
-                    nh.get("schema").unwrap_or(&Value::Null),
-                );
-            }
+        let (oh, nh) = (d.old.resolve(oh), d.new.resolve(nh));
+        if required(oh) && !required(nh) {
+            d.push(&here, true, "header-optional", "became optional");
         }
+        schema::compare(d, &here, schema_of(oh), schema_of(nh));
     }
-    for (name, _) in obj(new) {
-        if !obj(old).any(|(o, _)| o.eq_ignore_ascii_case(name)) {
-            let here = Loc {
-                base: format!("{} header {name}", loc.base),
-                ..loc.clone()
-            };
-            d.push(&here, false, "header-added", "added");
-        }
+    for (name, _) in obj(new).filter(|(name, _)| find(old, name).is_none()) {
+        d.push(
+            &loc.under(&format!("header {name}")),
+            false,
+            "header-added",
+            "added",
+        );
     }
 }
 
@@ -626,11 +510,10 @@ fn headers(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) 
 /// reads it, so its body follows the response rules.
 fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>) {
     for (name, oc) in obj(old) {
-        let base = format!("{id} callback {name}");
+        let loc = Loc::new("notification", format!("{id} callback {name}"));
         let Some(nc) = new.and_then(|n| n.get(name)) else {
-            d.push_at(
-                "notification",
-                base,
+            d.push(
+                &loc,
                 true,
                 "callback-removed",
                 "removed: the service no longer documents this notification",
@@ -638,71 +521,50 @@ fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
             continue;
         };
         let (oc, nc) = (d.old.resolve(oc), d.new.resolve(nc));
+        // One expression on each side: compare them even if it changed.
+        let only = (obj(Some(oc)).count() == 1 && obj(Some(nc)).count() == 1)
+            .then(|| obj(Some(nc)).next());
         for (expr, oi) in obj(Some(oc)) {
-            let Some(ni) = nc.get(expr).or_else(|| {
-                // One expression on each side: compare them even if the
-                // expression changed.
-                (obj(Some(oc)).count() == 1 && obj(Some(nc)).count() == 1)
-                    .then(|| obj(Some(nc)).next().map(|(_, v)| v))
-                    .flatten()
-            }) else {
-                d.push_at(
-                    "notification",
-                    format!("{base} {expr}"),
-                    true,
-                    "callback-removed",
-                    "removed",
-                );
+            let Some(ni) = nc.get(expr).or(only.flatten().map(|(_, v)| v)) else {
+                d.push(&loc.under(expr), true, "callback-removed", "removed");
                 continue;
             };
             let (oi, ni) = (d.old.resolve(oi), d.new.resolve(ni));
-            for (method, oop) in obj(Some(oi)) {
-                if !METHODS.contains(&method) {
-                    continue;
-                }
-                let here = format!("{base} {}", method.to_uppercase());
+            for (method, oop) in obj(Some(oi)).filter(|(m, _)| METHODS.contains(m)) {
+                let here = loc.under(&method.to_uppercase());
                 let Some(nop) = ni.get(method) else {
-                    d.push_at("notification", here, true, "callback-removed", "removed");
+                    d.push(&here, true, "callback-removed", "removed");
                     continue;
                 };
-                let loc = Loc::new("notification", Dir::ToClient, format!("{here} body"));
+                let body = here.under("body");
                 match (oop.get("requestBody"), nop.get("requestBody")) {
                     (Some(ob), Some(nb)) => {
                         let (ob, nb) = (d.old.resolve(ob), d.new.resolve(nb));
-                        content(d, &loc, ob.get("content"), nb.get("content"));
+                        content(d, &body, ob.get("content"), nb.get("content"));
                     }
-                    (Some(_), None) => d.push(&loc, true, "body-removed", "removed"),
-                    (None, Some(_)) => d.push(&loc, false, "body-added", "added"),
+                    (Some(_), None) => d.push(&body, true, "body-removed", "removed"),
+                    (None, Some(_)) => d.push(&body, false, "body-added", "added"),
                     (None, None) => {}
                 }
             }
         }
     }
-    for (name, nc) in obj(new) {
-        if old.and_then(|o| o.get(name)).is_none() {
-            let nc = d.new.resolve(nc);
-            let requests: Vec<String> = obj(Some(nc))
-                .flat_map(|(expr, item)| {
-                    obj(Some(d.new.resolve(item)))
-                        .filter(|(m, _)| METHODS.contains(m))
-                        .map(move |(m, _)| format!("{} {expr}", m.to_uppercase()))
-                })
-                .collect();
-            d.push_at(
-                "notification",
-                format!("{id} callback {name}"),
-                false,
-                "callback-added",
-                format!("added: {}", requests.join(", ")),
-            );
-        }
+    for (name, nc) in obj(new).filter(|(name, _)| old.and_then(|o| o.get(name)).is_none()) {
+        let items = obj(Some(d.new.resolve(nc))).flat_map(|(expr, item)| {
+            let methods = obj(Some(d.new.resolve(item))).filter(|(m, _)| METHODS.contains(m));
+            methods.map(move |(m, _)| format!("{} {expr}", m.to_uppercase()))
+        });
+        let message = format!("added: {}", items.collect::<Vec<_>>().join(", "));
+        d.push(
+            &Loc::new("notification", format!("{id} callback {name}")),
+            false,
+            "callback-added",
+            message,
+        );
     }
 }
 
 /// A value for a message: JSON, or `nothing` when absent.
 pub fn show(v: Option<&Value>) -> String {
-    match v {
-        None => "nothing".into(),
-        Some(v) => crate::document::to_json(v).to_string(),
-    }
+    v.map_or_else(|| "nothing".into(), |v| to_json(v).to_string())
 }

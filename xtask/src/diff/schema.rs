@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{show, Differ, Dir, Loc};
+use super::{show, Differ, Loc};
 use crate::document::{entries, seq, str_of, to_json, Mapping, Value};
 
 /// Lower bounds: a higher value accepts less.
@@ -102,7 +102,7 @@ fn types(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
         let narrowed = ot.is_empty();
         d.push(
             loc,
-            narrowed == (loc.dir == Dir::ToService),
+            narrowed == (loc.to_service()),
             "type-changed",
             if narrowed {
                 format!(
@@ -119,7 +119,7 @@ fn types(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
         let narrowed = on && !nn;
         d.push(
             loc,
-            narrowed == (loc.dir == Dir::ToService),
+            narrowed == (loc.to_service()),
             "nullable-changed",
             if nn {
                 "may now be null"
@@ -145,13 +145,13 @@ fn format(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
         ),
         (None, f @ Some(_)) => d.push(
             loc,
-            loc.dir == Dir::ToService,
+            loc.to_service(),
             "format-changed",
             format!("format {} added", show(f)),
         ),
         (f @ Some(_), None) => d.push(
             loc,
-            loc.dir == Dir::ToClient,
+            !loc.to_service(),
             "format-changed",
             format!("format {} removed", show(f)),
         ),
@@ -166,7 +166,7 @@ fn values(s: &Mapping, key: &str) -> Option<Vec<serde_json::Value>> {
 }
 
 fn enums(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
-    let to_service = loc.dir == Dir::ToService;
+    let to_service = loc.to_service();
     match (values(o, "enum"), values(n, "enum")) {
         (Some(ov), Some(nv)) => {
             for v in ov.iter().filter(|v| !nv.contains(v)) {
@@ -247,7 +247,7 @@ fn constraints(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
     // (requests it accepted are refused); widened is breaking when the
     // client reads (a value it validated against may now come).
     let mut report = |key: &str, narrowed: bool| {
-        let breaking = narrowed == (loc.dir == Dir::ToService);
+        let breaking = narrowed == (loc.to_service());
         let (kind, word) = if narrowed {
             ("constraint-narrowed", "narrowed")
         } else {
@@ -314,7 +314,7 @@ fn default(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
     if o.get("default") == n.get("default") {
         return;
     }
-    let to_service = loc.dir == Dir::ToService;
+    let to_service = loc.to_service();
     d.push(
         loc,
         to_service,
@@ -348,7 +348,7 @@ fn properties(
 ) {
     let (op, np) = (o.get("properties"), n.get("properties"));
     let (or, nr) = (required_set(o), required_set(n));
-    let to_service = loc.dir == Dir::ToService;
+    let to_service = loc.to_service();
     for (name, os) in entries(op) {
         let here = loc.child(&format!(".{name}"));
         let Some(ns) = np.and_then(|p| p.get(name)) else {

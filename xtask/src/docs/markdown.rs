@@ -127,10 +127,10 @@ pub fn print(r: &Reference) -> String {
             }
         }
         for (at, value) in &r.signing {
+            let yaml = serde_yaml::to_string(value).unwrap_or_default();
             w!(
                 o,
-                "### Signing rules (`x-signing` at `{at}`)\n\n{}\n",
-                render_value(value, 0).trim_end()
+                "### Signing rules (`x-signing` at `{at}`)\n\n```yaml\n{yaml}```\n"
             );
         }
     }
@@ -541,51 +541,6 @@ fn type_of(t: &Type) -> String {
         Type::OneOf(ts) => format!("one of: {}", list(ts, ", ")),
         Type::AnyOf(ts) => format!("any of: {}", list(ts, ", ")),
         Type::AllOf(ts) => list(ts, " and "),
-    }
-}
-
-/// Any YAML value as Markdown: mappings as nested lists with the key in
-/// bold, sequences as numbered lists, multi-line text kept as paragraphs.
-fn render_value(v: &Value, indent: usize) -> String {
-    let pad = "  ".repeat(indent);
-    let item = |label: String, child: &Value| match child {
-        Value::Mapping(_) | Value::Sequence(_) => {
-            format!("{pad}{label}\n{}", render_value(child, indent + 1))
-        }
-        _ => format!("{pad}{label} {}\n", text(child, indent + 1)),
-    };
-    let key = |k: &Value| k.as_str().map_or_else(|| plain(k), str::to_owned);
-    match v {
-        Value::Mapping(m) => m
-            .iter()
-            .map(|(k, child)| item(format!("- **{}**:", key(k)), child))
-            .collect(),
-        Value::Sequence(s) => s
-            .iter()
-            .enumerate()
-            .map(|(i, child)| item(format!("{}.", i + 1), child))
-            .collect(),
-        other => format!("{pad}{}\n", text(other, indent)),
-    }
-}
-
-/// A scalar as list-item text; multi-line strings continue indented.
-fn text(v: &Value, indent: usize) -> String {
-    match v {
-        Value::String(s) if s.is_empty() => "`\"\"` (empty)".to_owned(),
-        Value::String(s) => {
-            let pad = "  ".repeat(indent);
-            let lines = s.trim_end().lines().enumerate();
-            let lines = lines.map(|(i, l)| {
-                if i == 0 || l.is_empty() {
-                    l.to_owned()
-                } else {
-                    format!("{pad}{l}")
-                }
-            });
-            lines.collect::<Vec<_>>().join("\n")
-        }
-        other => format!("`{}`", plain(other)),
     }
 }
 

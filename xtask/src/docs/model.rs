@@ -4,7 +4,7 @@
 
 use crate::document::{entries, is_true, seq, str_of, Document, Operation, Value, Visit};
 use crate::documented::Discrepancy;
-use crate::sources::{self, KEYWORDS};
+use crate::sources;
 
 pub struct Reference<'a> {
     pub info: &'a Value,
@@ -144,29 +144,9 @@ pub enum Type {
 }
 
 /// The keywords a field's constraints are read from, in the order shown.
-const SHOWN: [&str; 21] = [
-    "format",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-    "pattern",
-    "enum",
-    "x-extensible-enum",
-    "nullable",
-    "readOnly",
-    "writeOnly",
-    "deprecated",
-    "additionalProperties",
-];
+const SHOWN: &str = "format minLength maxLength minimum maximum exclusiveMinimum \
+    exclusiveMaximum multipleOf minItems maxItems uniqueItems minProperties maxProperties \
+    pattern enum x-extensible-enum nullable readOnly writeOnly deprecated additionalProperties";
 
 pub fn read<'a>(doc: &'a Document, discrepancies: Vec<Discrepancy>) -> Reference<'a> {
     let r = Reader { doc };
@@ -498,20 +478,14 @@ impl<'a> Reader<'a> {
     /// A property of `schema` (through `$ref`s and `allOf`), as a reference
     /// into the document.
     fn find_property(&self, schema: &'a Value, name: &str) -> Option<&'a Value> {
-        let schema = self.doc.resolve(schema);
-        if let Some(p) = schema.get("properties").and_then(|p| p.get(name)) {
-            return Some(p);
-        }
-        seq(schema.get("allOf")).find_map(|part| self.find_property(part, name))
+        let has = |n: &Value| n.get("properties").and_then(|p| p.get(name)).is_some();
+        self.doc.find(schema, &has)?.get("properties")?.get(name)
     }
 
     /// The schema (through `$ref`s and `allOf`) whose `required` lists `name`.
     fn required_by(&self, schema: &'a Value, name: &str) -> Option<&'a Value> {
-        let schema = self.doc.resolve(schema);
-        if seq(schema.get("required")).any(|r| r.as_str() == Some(name)) {
-            return Some(schema);
-        }
-        seq(schema.get("allOf")).find_map(|part| self.required_by(part, name))
+        let lists = |n: &Value| seq(n.get("required")).any(|r| r.as_str() == Some(name));
+        self.doc.find(schema, &lists)
     }
 
     /// One field: the type, the constraints of the schema (through its
@@ -547,8 +521,8 @@ impl<'a> Reader<'a> {
     }
 
     fn constraints(&self, schema: &'a Value, items: bool) -> Vec<Constraint<'a>> {
-        SHOWN
-            .into_iter()
+        let shown = SHOWN.split_whitespace();
+        shown
             .filter_map(|k| self.constraint(schema, k, items))
             .collect()
     }
@@ -560,8 +534,8 @@ impl<'a> Reader<'a> {
         items: bool,
     ) -> Option<Constraint<'a>> {
         let node = self.doc.carrier(schema, keyword)?;
-        let sources = (KEYWORDS.contains(&keyword) && sources::is_rule(node, keyword))
-            .then(|| sources::references(node, keyword));
+        let rule = sources::is_rule(node, keyword);
+        let sources = rule.then(|| sources::references(node, keyword));
         Some(Constraint {
             keyword,
             value: node.get(keyword)?.clone(),
