@@ -11,7 +11,7 @@
 
 use anyhow::{bail, Context, Result};
 
-use crate::document::{entries, escape, reference, str_of, Document, Mapping, Value};
+use crate::document::{entries, escape, map_schema, reference, str_of, Document, Mapping, Value};
 use crate::SPEC;
 
 /// What every rendition says about where it comes from.
@@ -239,10 +239,11 @@ fn walk(v: &Value) -> Value {
                 let v = match key {
                     "example" | "examples" => v.clone(),
                     k if k.starts_with("x-") => v.clone(),
-                    "schema" => schema(v),
+                    "schema" => map_schema(v, &schema),
                     "schemas" => match v {
                         Value::Mapping(s) => {
-                            Value::Mapping(s.iter().map(|(n, s)| (n.clone(), schema(s))).collect())
+                            let s = s.iter().map(|(n, s)| (n.clone(), map_schema(s, &schema)));
+                            Value::Mapping(s.collect())
                         }
                         other => other.clone(),
                     },
@@ -257,93 +258,55 @@ fn walk(v: &Value) -> Value {
     }
 }
 
-/// One 3.0 schema object as 3.1 (JSON Schema 2020-12):
+/// One 3.0 schema object as 3.1 (JSON Schema 2020-12), its subschemas
+/// already rewritten:
 /// - `nullable: true` becomes `null` in `type` (and in `enum`); without a
 ///   `type` the schema becomes `anyOf: [schema, {type: 'null'}]`;
 /// - `example: x` becomes `examples: [x]`;
 /// - boolean `exclusiveMinimum`/`exclusiveMaximum` take the bound's value;
 /// - everything else (`format: password`, `writeOnly`, `x-extensible-enum`,
 ///   other extensions) is kept as it is.
-fn schema(v: &Value) -> Value {
-    let Value::Mapping(m) = v else {
-        return v.clone();
+fn schema(m: &Mapping) -> Value {
+    let flag = |key: &str| m.get(key).and_then(Value::as_bool) == Some(true);
+    let (nullable, ex_min, ex_max) = (
+        flag("nullable"),
+        flag("exclusiveMinimum"),
+        flag("exclusiveMaximum"),
+    );
+    let with_null = |list: Vec<Value>, null: Value| {
+        let mut list = list;
+        if !list.contains(&null) {
+            list.push(null);
+        }
+        Value::Sequence(list)
     };
-    let nullable = m.get("nullable").and_then(Value::as_bool) == Some(true);
-    let exclusive = |key: &str| m.get(key).and_then(Value::as_bool) == Some(true);
-    let (ex_min, ex_max) = (exclusive("exclusiveMinimum"), exclusive("exclusiveMaximum"));
     let mut out = Mapping::new();
     for (k, v) in m {
-        let key = k.as_str().unwrap_or("");
-        match key {
-            "nullable" => {}
-            "example" => {
-                out.insert("examples".into(), Value::Sequence(vec![v.clone()]));
+        let (k, v) = match (k.as_str().unwrap_or_default(), v) {
+            ("nullable", _) => continue,
+            ("exclusiveMinimum" | "exclusiveMaximum", Value::Bool(_)) => continue,
+            ("example", _) => ("examples".into(), Value::Sequence(vec![v.clone()])),
+            ("minimum", _) if ex_min => ("exclusiveMinimum".into(), v.clone()),
+            ("maximum", _) if ex_max => ("exclusiveMaximum".into(), v.clone()),
+            ("type", Value::Sequence(types)) if nullable => {
+                (k.clone(), with_null(types.clone(), "null".into()))
             }
-            "exclusiveMinimum" | "exclusiveMaximum" if v.is_bool() => {}
-            "minimum" if ex_min => {
-                out.insert("exclusiveMinimum".into(), v.clone());
+            ("type", _) if nullable => (k.clone(), with_null(vec![v.clone()], "null".into())),
+            ("enum", _) if nullable => {
+                let values = v.as_sequence().cloned().unwrap_or_default();
+                (k.clone(), with_null(values, Value::Null))
             }
-            "maximum" if ex_max => {
-                out.insert("exclusiveMaximum".into(), v.clone());
-            }
-            "type" if nullable => {
-                let mut types = match v {
-                    Value::Sequence(s) => s.clone(),
-                    other => vec![other.clone()],
-                };
-                if !types.iter().any(|t| t.as_str() == Some("null")) {
-                    types.push("null".into());
-                }
-                out.insert(k.clone(), Value::Sequence(types));
-            }
-            "enum" if nullable => {
-                let mut values = v.as_sequence().cloned().unwrap_or_default();
-                if !values.iter().any(Value::is_null) {
-                    values.push(Value::Null);
-                }
-                out.insert(k.clone(), Value::Sequence(values));
-            }
-            "properties" | "patternProperties" | "$defs" | "definitions" => {
-                let v = match v {
-                    Value::Mapping(p) => {
-                        Value::Mapping(p.iter().map(|(n, s)| (n.clone(), schema(s))).collect())
-                    }
-                    other => other.clone(),
-                };
-                out.insert(k.clone(), v);
-            }
-            "items"
-            | "additionalProperties"
-            | "not"
-            | "additionalItems"
-            | "contains"
-            | "propertyNames"
-            | "if"
-            | "then"
-            | "else" => {
-                out.insert(k.clone(), schema(v));
-            }
-            "allOf" | "anyOf" | "oneOf" => {
-                let v = match v {
-                    Value::Sequence(s) => Value::Sequence(s.iter().map(schema).collect()),
-                    other => other.clone(),
-                };
-                out.insert(k.clone(), v);
-            }
-            _ => {
-                out.insert(k.clone(), v.clone());
-            }
-        }
+            _ => (k.clone(), v.clone()),
+        };
+        out.insert(k, v);
     }
     if nullable && !m.contains_key("type") {
-        let mut null = Mapping::new();
-        null.insert("type".into(), "null".into());
-        let mut wrapped = Mapping::new();
-        wrapped.insert(
+        let null = Mapping::from_iter([("type".into(), "null".into())]);
+        let any_of = vec![Value::Mapping(out), Value::Mapping(null)];
+        return Value::Mapping(Mapping::from_iter([(
             "anyOf".into(),
-            Value::Sequence(vec![Value::Mapping(out), Value::Mapping(null)]),
-        );
-        return Value::Mapping(wrapped);
+            Value::Sequence(any_of),
+        )]));
     }
     Value::Mapping(out)
 }

@@ -15,7 +15,9 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use crate::document::{entries, is_true, seq, to_json, Document, Side, Value};
+use crate::document::{
+    entries, is_true, map_schema, reference, seq, str_of, to_json, Document, Mapping, Side, Value,
+};
 
 /// The JSON Schema to validate a value against: `schema` translated, with
 /// every component schema (translated for the same side) as `definitions`.
@@ -64,72 +66,67 @@ struct Translator<'a> {
 
 impl Translator<'_> {
     fn translate(&self, schema: &Value) -> Json {
-        let Value::Mapping(obj) = schema else {
-            return to_json(schema);
-        };
+        to_json(&map_schema(schema, &|s| self.node(s)))
+    }
+
+    /// One schema object, its subschemas already translated.
+    fn node(&self, obj: &Mapping) -> Value {
         if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
-            let target = match r.strip_prefix("#/components/schemas/") {
-                Some(name) => format!("#/definitions/{name}"),
-                None => r.to_owned(),
-            };
-            return json!({ "$ref": target });
+            return reference(&r.replace("#/components/schemas/", "#/definitions/"));
         }
-        let mut out = Map::new();
+        let mut out = Mapping::new();
         for (key, value) in obj {
-            let Some(key) = key.as_str() else { continue };
-            let translated = match key {
-                "nullable" | "example" | "readOnly" | "writeOnly" | "xml" | "externalDocs"
-                | "deprecated" | "discriminator" => continue,
+            let value = match key.as_str().unwrap_or_default() {
+                // Annotations (`readOnly` and `writeOnly` stay: the parent
+                // reads them below, and JSON Schema ignores them).
+                "nullable" | "example" | "xml" | "externalDocs" | "deprecated"
+                | "discriminator" => continue,
                 k if k.starts_with("x-") => continue,
-                "properties" | "patternProperties" => Json::Object(
-                    entries(Some(value))
-                        .map(|(name, s)| {
-                            // Present at all is an error: `not: {}` matches nothing.
-                            let t = match self.forbidden(s) {
-                                true => json!({ "not": {} }),
-                                false => self.translate(s),
-                            };
-                            (name.to_owned(), t)
-                        })
-                        .collect(),
-                ),
+                "properties" | "patternProperties" => {
+                    // Present at all is an error: `not: {}` matches nothing.
+                    let props = entries(Some(value)).map(|(name, s)| {
+                        let nothing = Mapping::from_iter([("not".into(), Mapping::new().into())]);
+                        let s = if self.forbidden(s) {
+                            nothing.into()
+                        } else {
+                            s.clone()
+                        };
+                        (Value::from(name), s)
+                    });
+                    Value::Mapping(props.collect())
+                }
                 "required" => {
                     // A readOnly property is required only in responses, a
                     // writeOnly one only in requests.
-                    let kept: Vec<Json> = seq(Some(value))
-                        .filter(|n| {
-                            let prop = n.as_str().and_then(|n| obj.get("properties")?.get(n));
-                            !prop.is_some_and(|s| self.forbidden(s))
-                        })
-                        .map(to_json)
-                        .collect();
+                    let props = obj.get("properties");
+                    let kept = seq(Some(value)).filter(|n| {
+                        let prop = n.as_str().and_then(|n| props?.get(n));
+                        !prop.is_some_and(|s| self.forbidden(s))
+                    });
+                    let kept: Vec<Value> = kept.cloned().collect();
                     if kept.is_empty() {
                         continue;
                     }
-                    Json::Array(kept)
+                    Value::Sequence(kept)
                 }
-                "items" | "additionalProperties" | "not" => self.translate(value),
-                "allOf" | "anyOf" | "oneOf" => {
-                    Json::Array(seq(Some(value)).map(|s| self.translate(s)).collect())
-                }
-                _ => to_json(value),
+                _ => value.clone(),
             };
-            out.insert(key.to_owned(), translated);
+            out.insert(key.clone(), value);
         }
         if obj.contains_key("properties") && !obj.contains_key("additionalProperties") {
-            out.insert("additionalProperties".into(), Json::Bool(false));
+            out.insert("additionalProperties".into(), false.into());
         }
-        if is_true(schema, "nullable") {
-            if let Some(Json::String(t)) = out.get("type").cloned() {
-                out.insert("type".into(), json!([t, "null"]));
+        if obj.get("nullable").and_then(Value::as_bool) == Some(true) {
+            if let Some(t @ Value::String(_)) = out.get("type").cloned() {
+                out.insert("type".into(), Value::Sequence(vec![t, "null".into()]));
             }
-            if let Some(Json::Array(values)) = out.get_mut("enum") {
-                if !values.contains(&Json::Null) {
-                    values.push(Json::Null);
+            if let Some(Value::Sequence(values)) = out.get_mut("enum") {
+                if !values.contains(&Value::Null) {
+                    values.push(Value::Null);
                 }
             }
         }
-        Json::Object(out)
+        Value::Mapping(out)
     }
 
     /// Whether a property may not appear on this side: a `readOnly` one in
@@ -140,7 +137,11 @@ impl Translator<'_> {
             Side::Response => "writeOnly",
             Side::Neutral => return false,
         };
-        is_true(schema, keyword) || is_true(self.doc.resolve(schema), keyword)
+        let target = str_of(schema, "$ref").and_then(|r| r.strip_prefix("#/definitions/"));
+        is_true(schema, keyword)
+            || target
+                .and_then(|n| self.doc.schema(n))
+                .is_some_and(|t| is_true(t, keyword))
     }
 }
 

@@ -303,24 +303,75 @@ impl Document {
 
     /// A schema and every schema nested in it.
     fn walk_schema<'a>(&'a self, v: &mut dyn Visit<'a>, at: &str, schema: &'a Value) {
-        if !schema.is_mapping() {
-            return;
-        }
-        v.schema(at, schema);
-        for (name, child) in entries(schema.get("properties")) {
-            self.walk_schema(v, &format!("{at}/properties/{}", escape(name)), child);
-        }
-        for key in ["items", "additionalProperties", "not"] {
-            if let Some(child) = schema.get(key) {
-                self.walk_schema(v, &format!("{at}/{key}"), child);
-            }
-        }
-        for key in ["allOf", "anyOf", "oneOf"] {
-            for (i, child) in seq(schema.get(key)).enumerate() {
-                self.walk_schema(v, &format!("{at}/{key}/{i}"), child);
+        if schema.is_mapping() {
+            v.schema(at, schema);
+            for (path, child) in subschemas(schema) {
+                self.walk_schema(v, &format!("{at}/{path}"), child);
             }
         }
     }
+}
+
+/// Keywords whose value is a schema, a list of schemas, or a map of them.
+const ONE: [&str; 9] = [
+    "items",
+    "additionalProperties",
+    "not",
+    "additionalItems",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+];
+const LIST: [&str; 3] = ["allOf", "anyOf", "oneOf"];
+const MAP: [&str; 4] = ["properties", "patternProperties", "$defs", "definitions"];
+
+/// The schemas directly inside `schema`, with the pointer from it to each
+/// (`properties/a`, `items`, `allOf/0`).
+pub fn subschemas(schema: &Value) -> Vec<(String, &Value)> {
+    let mut out = Vec::new();
+    for (k, v) in entries(Some(schema)) {
+        match k {
+            _ if ONE.contains(&k) && v.is_mapping() => out.push((k.to_owned(), v)),
+            _ if LIST.contains(&k) => out.extend(
+                seq(Some(v))
+                    .enumerate()
+                    .map(|(i, s)| (format!("{k}/{i}"), s)),
+            ),
+            _ if MAP.contains(&k) => {
+                out.extend(entries(Some(v)).map(|(n, s)| (format!("{k}/{}", escape(n)), s)))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `schema` rewritten by `f`, the schemas inside it first: `f` gets each
+/// schema object with its subschemas already rewritten.
+pub fn map_schema(schema: &Value, f: &dyn Fn(&Mapping) -> Value) -> Value {
+    let Value::Mapping(m) = schema else {
+        return schema.clone();
+    };
+    let mut out = Mapping::new();
+    for (k, v) in m {
+        let key = k.as_str().unwrap_or_default();
+        let v = match v {
+            _ if ONE.contains(&key) => map_schema(v, f),
+            Value::Sequence(list) if LIST.contains(&key) => {
+                Value::Sequence(list.iter().map(|s| map_schema(s, f)).collect())
+            }
+            Value::Mapping(map) if MAP.contains(&key) => Value::Mapping(
+                map.iter()
+                    .map(|(n, s)| (n.clone(), map_schema(s, f)))
+                    .collect(),
+            ),
+            _ => v.clone(),
+        };
+        out.insert(k.clone(), v);
+    }
+    f(&out)
 }
 
 /// What [`Document::walk`] reports; every method has a default that does
