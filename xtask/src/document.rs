@@ -312,38 +312,41 @@ impl Document {
     }
 }
 
-/// Keywords whose value is a schema, a list of schemas, or a map of them.
-const ONE: [&str; 9] = [
-    "items",
-    "additionalProperties",
-    "not",
-    "additionalItems",
-    "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
-];
-const LIST: [&str; 3] = ["allOf", "anyOf", "oneOf"];
-const MAP: [&str; 4] = ["properties", "patternProperties", "$defs", "definitions"];
+/// How a keyword holds subschemas.
+#[derive(PartialEq)]
+enum Holds {
+    One,
+    List,
+    Map,
+}
+
+fn holds(keyword: &str) -> Option<Holds> {
+    Some(match keyword {
+        "items" | "additionalProperties" | "not" | "additionalItems" | "contains" => Holds::One,
+        "propertyNames" | "if" | "then" | "else" => Holds::One,
+        "allOf" | "anyOf" | "oneOf" => Holds::List,
+        "properties" | "patternProperties" | "$defs" | "definitions" => Holds::Map,
+        _ => return None,
+    })
+}
 
 /// The schemas directly inside `schema`, with the pointer from it to each
 /// (`properties/a`, `items`, `allOf/0`).
 pub fn subschemas(schema: &Value) -> Vec<(String, &Value)> {
     let mut out = Vec::new();
     for (k, v) in entries(Some(schema)) {
-        match k {
-            _ if ONE.contains(&k) && v.is_mapping() => out.push((k.to_owned(), v)),
-            _ if LIST.contains(&k) => out.extend(
-                seq(Some(v))
-                    .enumerate()
-                    .map(|(i, s)| (format!("{k}/{i}"), s)),
-            ),
-            _ if MAP.contains(&k) => {
-                out.extend(entries(Some(v)).map(|(n, s)| (format!("{k}/{}", escape(n)), s)))
-            }
-            _ => {}
-        }
+        let inner: Vec<(String, &Value)> = match holds(k) {
+            Some(Holds::One) if v.is_mapping() => vec![(String::new(), v)],
+            Some(Holds::List) => seq(Some(v))
+                .enumerate()
+                .map(|(i, s)| (format!("/{i}"), s))
+                .collect(),
+            Some(Holds::Map) => entries(Some(v))
+                .map(|(n, s)| (format!("/{}", escape(n)), s))
+                .collect(),
+            _ => Vec::new(),
+        };
+        out.extend(inner.into_iter().map(|(at, s)| (format!("{k}{at}"), s)));
     }
     out
 }
@@ -356,14 +359,11 @@ pub fn map_schema(schema: &Value, f: &dyn Fn(&Mapping) -> Value) -> Value {
     };
     let mut out = Mapping::new();
     for (k, v) in m {
-        let key = k.as_str().unwrap_or_default();
-        let v = match v {
-            _ if ONE.contains(&key) => map_schema(v, f),
-            Value::Sequence(list) if LIST.contains(&key) => {
-                Value::Sequence(list.iter().map(|s| map_schema(s, f)).collect())
-            }
-            Value::Mapping(map) if MAP.contains(&key) => Value::Mapping(
-                map.iter()
+        let v = match (k.as_str().and_then(holds), v) {
+            (Some(Holds::One), _) => map_schema(v, f),
+            (Some(Holds::List), Value::Sequence(l)) => l.iter().map(|s| map_schema(s, f)).collect(),
+            (Some(Holds::Map), Value::Mapping(m)) => Value::Mapping(
+                m.iter()
                     .map(|(n, s)| (n.clone(), map_schema(s, f)))
                     .collect(),
             ),

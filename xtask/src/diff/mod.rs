@@ -249,13 +249,8 @@ pub fn compare(old: &Document, new: &Document) -> Vec<Change> {
     }
     for (i, n) in new_ops.iter().enumerate() {
         if !matched.contains(&i) {
-            let loc = Loc::new("operation", n.id());
-            d.push(
-                &loc,
-                false,
-                "operation-added",
-                format!("{} added", place(n)),
-            );
+            let (loc, message) = (Loc::new("operation", n.id()), format!("{} added", place(n)));
+            d.push(&loc, false, "operation-added", message);
         }
     }
     security_schemes(&mut d);
@@ -294,12 +289,8 @@ fn security(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
     };
     let loc = Loc::new("security", format!("{id} security"));
     for gone in old.difference(&new) {
-        d.push(
-            &loc,
-            true,
-            "security-changed",
-            format!("no longer accepts {}", show(gone)),
-        );
+        let message = format!("no longer accepts {}", show(gone));
+        d.push(&loc, true, "security-changed", message);
     }
     for added in new.difference(&old) {
         let message = match old.is_empty() {
@@ -353,12 +344,8 @@ fn parameters(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
     for op in &old {
         let loc = Loc::new("request", format!("{id} {}", key(op)));
         let Some(np) = new.iter().find(|np| key(np) == key(op)) else {
-            d.push(
-                &loc,
-                true,
-                "parameter-removed",
-                "removed (clients that send it are refused or ignored)",
-            );
+            let message = "removed (clients that send it are refused or ignored)";
+            d.push(&loc, true, "parameter-removed", message);
             continue;
         };
         match (required(op), required(np)) {
@@ -430,12 +417,8 @@ fn content(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) 
             Some(nm) => schema::compare(d, &here, schema_of(om), schema_of(nm)),
             None if single => {
                 let (nt, nm) = obj(new).next().expect("one media type");
-                d.push(
-                    loc,
-                    true,
-                    "media-type-changed",
-                    format!("media type changed from {mt} to {nt}"),
-                );
+                let message = format!("media type changed from {mt} to {nt}");
+                d.push(loc, true, "media-type-changed", message);
                 schema::compare(d, loc, schema_of(om), schema_of(nm));
             }
             None => d.push(loc, true, "media-type-removed", format!("{mt} removed")),
@@ -450,12 +433,8 @@ fn responses(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
     for (status, or) in obj(old) {
         let loc = Loc::new("response", format!("{id} {status} response"));
         let Some(nr) = new.and_then(|n| n.get(status)) else {
-            d.push(
-                &loc,
-                true,
-                "status-removed",
-                "removed from the documented responses",
-            );
+            let message = "removed from the documented responses";
+            d.push(&loc, true, "status-removed", message);
             continue;
         };
         let (or, nr) = (d.old.resolve(or), d.new.resolve(nr));
@@ -468,12 +447,8 @@ fn responses(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
         }
     }
     for (status, _) in obj(new).filter(|(s, _)| old.and_then(|o| o.get(s)).is_none()) {
-        d.push(
-            &Loc::new("response", format!("{id} {status} response")),
-            false,
-            "status-added",
-            "added",
-        );
+        let loc = Loc::new("response", format!("{id} {status} response"));
+        d.push(&loc, false, "status-added", "added");
     }
 }
 
@@ -497,12 +472,8 @@ fn headers(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) 
         schema::compare(d, &here, schema_of(oh), schema_of(nh));
     }
     for (name, _) in obj(new).filter(|(name, _)| find(old, name).is_none()) {
-        d.push(
-            &loc.under(&format!("header {name}")),
-            false,
-            "header-added",
-            "added",
-        );
+        let here = loc.under(&format!("header {name}"));
+        d.push(&here, false, "header-added", "added");
     }
 }
 
@@ -512,12 +483,8 @@ fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
     for (name, oc) in obj(old) {
         let loc = Loc::new("notification", format!("{id} callback {name}"));
         let Some(nc) = new.and_then(|n| n.get(name)) else {
-            d.push(
-                &loc,
-                true,
-                "callback-removed",
-                "removed: the service no longer documents this notification",
-            );
+            let message = "removed: the service no longer documents this notification";
+            d.push(&loc, true, "callback-removed", message);
             continue;
         };
         let (oc, nc) = (d.old.resolve(oc), d.new.resolve(nc));
@@ -555,12 +522,8 @@ fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
             methods.map(move |(m, _)| format!("{} {expr}", m.to_uppercase()))
         });
         let message = format!("added: {}", items.collect::<Vec<_>>().join(", "));
-        d.push(
-            &Loc::new("notification", format!("{id} callback {name}")),
-            false,
-            "callback-added",
-            message,
-        );
+        let loc = Loc::new("notification", format!("{id} callback {name}"));
+        d.push(&loc, false, "callback-added", message);
     }
 }
 
