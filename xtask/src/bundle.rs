@@ -385,12 +385,7 @@ paths:
       operationId: CreateThing
       callbacks:
         thingNotification:
-          '{$request.body#/url}':
-            post:
-              requestBody:
-                content:
-                  application/json:
-                    schema: {type: object, example: {a: 1}}
+          '{$request.body#/url}': {post: {requestBody: {content: {application/json: {schema: {type: object, example: {a: 1}}}}}}}
     put:
       operationId: UpdateThing
       callbacks:
@@ -399,12 +394,7 @@ paths:
 components:
   callbacks:
     Thing:
-      '{$request.body#/url}':
-        post:
-          requestBody:
-            content:
-              application/json:
-                schema: {type: object, example: {a: 1}}
+      '{$request.body#/url}': {post: {requestBody: {content: {application/json: {schema: {type: object, example: {a: 1}}}}}}}
 "#);
         let got = to_3_1(&doc).unwrap();
         let hooks = got.get("webhooks").and_then(Value::as_mapping).unwrap();

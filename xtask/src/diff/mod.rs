@@ -257,7 +257,7 @@ pub fn compare(old: &Document, new: &Document) -> Vec<Change> {
     d.changes
 }
 
-fn operation(d: &mut Differ, o: &Operation, n: &Operation) {
+fn operation<'v>(d: &mut Differ<'v>, o: &Operation<'v>, n: &Operation<'v>) {
     let id = n.id();
     security(d, &id, o, n);
     parameters(d, &id, o, n);
@@ -429,27 +429,38 @@ fn content(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) 
     }
 }
 
-fn responses(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>) {
-    for (status, or) in obj(old) {
-        let loc = Loc::new("response", format!("{id} {status} response"));
-        let Some(nr) = new.and_then(|n| n.get(status)) else {
-            let message = "removed from the documented responses";
-            d.push(&loc, true, "status-removed", message);
-            continue;
-        };
-        let (or, nr) = (d.old.resolve(or), d.new.resolve(nr));
+fn responses<'v>(d: &mut Differ<'v>, id: &str, old: Option<&'v Value>, new: Option<&'v Value>) {
+    let at = |status: &str| Loc::new("response", format!("{id} {status} response"));
+    let gone = ("status-removed", "removed from the documented responses");
+    for (loc, or, nr) in pairs(d, old, new, at, gone) {
         headers(d, &loc, or.get("headers"), nr.get("headers"));
-        let body = loc.under("body");
-        match (or.get("content"), nr.get("content")) {
-            (Some(_), None) => d.push(&body, true, "body-removed", "removed"),
-            (None, Some(_)) => d.push(&body, false, "body-added", "added"),
-            (o, n) => content(d, &body, o, n),
+        let (body, oc, nc) = (loc.under("body"), or.get("content"), nr.get("content"));
+        if both(d, &body, oc, nc) {
+            content(d, &body, oc, nc);
         }
     }
     for (status, _) in obj(new).filter(|(s, _)| old.and_then(|o| o.get(s)).is_none()) {
-        let loc = Loc::new("response", format!("{id} {status} response"));
-        d.push(&loc, false, "status-added", "added");
+        d.push(&at(status), false, "status-added", "added");
     }
+}
+
+/// Each entry of `old` with the entry of the same key in `new`, both
+/// resolved, at `at(key)`; an entry `new` lacks is reported as `gone`.
+fn pairs<'a>(
+    d: &mut Differ<'a>,
+    old: Option<&'a Value>,
+    new: Option<&'a Value>,
+    at: impl Fn(&str) -> Loc,
+    gone: (&'static str, &str),
+) -> Vec<(Loc, &'a Value, &'a Value)> {
+    let mut out = Vec::new();
+    for (key, o) in obj(old) {
+        match new.and_then(|n| n.get(key)) {
+            Some(n) => out.push((at(key), d.old.resolve(o), d.new.resolve(n))),
+            None => d.push(&at(key), true, gone.0, gone.1),
+        }
+    }
+    out
 }
 
 fn headers(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) {
@@ -477,17 +488,26 @@ fn headers(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) 
     }
 }
 
+/// A body on one side only is reported removed or added; `true` when both
+/// sides have one.
+fn both(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) -> bool {
+    match (old, new) {
+        (Some(_), None) => d.push(loc, true, "body-removed", "removed"),
+        (None, Some(_)) => d.push(loc, false, "body-added", "added"),
+        _ => return old.is_some(),
+    }
+    false
+}
+
 /// Notifications: the service sends the callback's request, the client
 /// reads it, so its body follows the response rules.
-fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>) {
-    for (name, oc) in obj(old) {
-        let loc = Loc::new("notification", format!("{id} callback {name}"));
-        let Some(nc) = new.and_then(|n| n.get(name)) else {
-            let message = "removed: the service no longer documents this notification";
-            d.push(&loc, true, "callback-removed", message);
-            continue;
-        };
-        let (oc, nc) = (d.old.resolve(oc), d.new.resolve(nc));
+fn callbacks<'v>(d: &mut Differ<'v>, id: &str, old: Option<&'v Value>, new: Option<&'v Value>) {
+    let at = |name: &str| Loc::new("notification", format!("{id} callback {name}"));
+    let gone = (
+        "callback-removed",
+        "removed: the service no longer documents this notification",
+    );
+    for (loc, oc, nc) in pairs(d, old, new, at, gone) {
         // One expression on each side: compare them even if it changed.
         let only = (obj(Some(oc)).count() == 1 && obj(Some(nc)).count() == 1)
             .then(|| obj(Some(nc)).next());
@@ -504,14 +524,10 @@ fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
                     continue;
                 };
                 let body = here.under("body");
-                match (oop.get("requestBody"), nop.get("requestBody")) {
-                    (Some(ob), Some(nb)) => {
-                        let (ob, nb) = (d.old.resolve(ob), d.new.resolve(nb));
-                        content(d, &body, ob.get("content"), nb.get("content"));
-                    }
-                    (Some(_), None) => d.push(&body, true, "body-removed", "removed"),
-                    (None, Some(_)) => d.push(&body, false, "body-added", "added"),
-                    (None, None) => {}
+                let (ob, nb) = (oop.get("requestBody"), nop.get("requestBody"));
+                if let (true, Some(ob), Some(nb)) = (both(d, &body, ob, nb), ob, nb) {
+                    let (ob, nb) = (d.old.resolve(ob), d.new.resolve(nb));
+                    content(d, &body, ob.get("content"), nb.get("content"));
                 }
             }
         }
@@ -522,8 +538,7 @@ fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>)
             methods.map(move |(m, _)| format!("{} {expr}", m.to_uppercase()))
         });
         let message = format!("added: {}", items.collect::<Vec<_>>().join(", "));
-        let loc = Loc::new("notification", format!("{id} callback {name}"));
-        d.push(&loc, false, "callback-added", message);
+        d.push(&at(name), false, "callback-added", message);
     }
 }
 

@@ -94,7 +94,7 @@ pub fn print(r: &Reference) -> String {
             summary,
         ]
     });
-    table(o, &["operation", "method and path", "summary"], rows);
+    table(o, "operation|method and path|summary", rows);
     for op in &r.operations {
         operation(o, op);
     }
@@ -203,22 +203,17 @@ fn operation(o: &mut String, op: &Op) {
     if !op.params.is_empty() {
         w!(o, "**Parameters**\n");
         let rows = op.params.iter().map(|p| {
-            let f = &p.field;
-            let mut row = vec![format!("`{}`", f.name), p.place.to_owned()];
-            row.extend([type_of(&f.ty), required(f), constraints(f), default(f)]);
-            row.push(described(f, p.example));
-            row
+            let cells = cells(&p.field, p.example);
+            [format!("`{}`", p.field.name), p.place.to_owned()]
+                .into_iter()
+                .chain(cells)
+                .collect()
         });
-        let head = [
-            "name",
-            "in",
-            "type",
-            "required",
-            "constraints",
-            "default",
-            "description",
-        ];
-        table(o, &head, rows);
+        table(
+            o,
+            "name|in|type|required|constraints|default|description",
+            rows,
+        );
     }
     if let Some(body) = &op.body {
         body_section(o, body, "Request body");
@@ -250,7 +245,7 @@ fn operation(o: &mut String, op: &Op) {
             codes.join(", "),
         ]
     });
-    table(o, &["status", "description", "body", "error codes"], rows);
+    table(o, "status|description|body|error codes", rows);
     for r in &op.responses {
         response(o, &format!("{} {}", op.id, r.status), r);
     }
@@ -329,7 +324,7 @@ fn response(o: &mut String, title: &str, r: &Response) {
             described(f, h.example),
         ]
     });
-    table(o, &["header", "type", "required", "description"], rows);
+    table(o, "header|type|required|description", rows);
     let rows = r.error_codes.iter().map(|(code, meaning, from)| {
         vec![
             format!("`{code}`"),
@@ -337,7 +332,7 @@ fn response(o: &mut String, title: &str, r: &Response) {
             cell(&sources(from)),
         ]
     });
-    table(o, &["error code", "meaning", "source"], rows);
+    table(o, "error code|meaning|source", rows);
     if !r.example_codes.is_empty() {
         w!(o, "Error codes in the examples:\n");
         for (code, what) in &r.example_codes {
@@ -377,30 +372,38 @@ fn media(o: &mut String, m: &Media) {
 
 fn fields(o: &mut String, fields: &[Field]) {
     let rows = fields.iter().map(|f| {
-        let mut row = vec![format!("`{}`", f.name), type_of(&f.ty), required(f)];
-        row.extend([constraints(f), default(f), described(f, None)]);
-        row
+        let name = format!("`{}`", f.name);
+        std::iter::once(name).chain(cells(f, None)).collect()
     });
-    let head = [
-        "field",
-        "type",
-        "required",
-        "constraints",
-        "default",
-        "description",
-    ];
-    table(o, &head, rows);
+    table(
+        o,
+        "field|type|required|constraints|default|description",
+        rows,
+    );
+}
+
+/// The cells every field row has: type, required, constraints, default
+/// and description.
+fn cells(f: &Field, example: Option<&Value>) -> [String; 5] {
+    [
+        type_of(&f.ty),
+        required(f),
+        constraints(f),
+        default(f),
+        described(f, example),
+    ]
 }
 
 /// A table with a blank line after it; nothing when there are no rows.
-fn table(o: &mut String, head: &[&str], rows: impl Iterator<Item = Vec<String>>) {
+fn table(o: &mut String, head: &str, rows: impl Iterator<Item = Vec<String>>) {
     let rows: Vec<String> = rows.map(|r| format!("| {} |", r.join(" | "))).collect();
     if !rows.is_empty() {
+        let columns = head.split('|').count();
         w!(
             o,
             "| {} |\n|{}",
-            head.join(" | "),
-            "---|".repeat(head.len())
+            head.replace('|', " | "),
+            "---|".repeat(columns)
         );
         w!(o, "{}\n", rows.join("\n"));
     }

@@ -213,6 +213,9 @@ impl<'a> Visit<'a> for Signing<'a> {
     }
 }
 
+/// Fields found so far, and the `$ref`s being expanded.
+type Acc<'a> = (Vec<Field<'a>>, Vec<&'a str>);
+
 struct Reader<'a> {
     doc: &'a Document,
 }
@@ -418,23 +421,20 @@ impl<'a> Reader<'a> {
     /// Every field of an object body, nested ones as `a.b` and array
     /// elements as `a[].b`.
     fn fields(&self, schema: &'a Value) -> Vec<Field<'a>> {
-        let mut out = Vec::new();
-        self.collect_fields(schema, "", &mut out, &mut Vec::new());
-        out
+        let mut acc = (Vec::new(), Vec::new());
+        self.collect_fields(schema, "", &mut acc);
+        acc.0
     }
 
-    fn collect_fields(
-        &self,
-        schema: &'a Value,
-        prefix: &str,
-        out: &mut Vec<Field<'a>>,
-        stack: &mut Vec<&'a str>,
-    ) {
+    /// The fields of `schema` named after `prefix`, into `acc` (the fields
+    /// so far, and the `$ref`s being expanded, so that a recursive schema
+    /// ends).
+    fn collect_fields(&self, schema: &'a Value, prefix: &str, acc: &mut Acc<'a>) {
         if let Some(r) = str_of(schema, "$ref") {
-            if !stack.contains(&r) {
-                stack.push(r);
-                self.collect_fields(self.doc.resolve(schema), prefix, out, stack);
-                stack.pop();
+            if !acc.1.contains(&r) {
+                acc.1.push(r);
+                self.collect_fields(self.doc.resolve(schema), prefix, acc);
+                acc.1.pop();
             }
             return;
         }
@@ -449,29 +449,23 @@ impl<'a> Reader<'a> {
                 let path = format!("{prefix}{name}");
                 let required = self.required_by(schema, name);
                 let required = required.map(|parent| sources::references(parent, "required"));
-                out.push(self.field(&path, prop, required, None));
-                self.nested(prop, &path, out, stack);
+                acc.0.push(self.field(&path, prop, required, None));
+                self.nested(prop, &path, acc);
             }
         } else if prefix.is_empty() {
             if let Some(items) = self.doc.resolve(schema).get("items") {
-                self.nested(items, "[]", out, stack);
+                self.nested(items, "[]", acc);
             }
         }
     }
 
     /// The fields inside a property (or array items) named `path`.
-    fn nested(
-        &self,
-        prop: &'a Value,
-        path: &str,
-        out: &mut Vec<Field<'a>>,
-        stack: &mut Vec<&'a str>,
-    ) {
+    fn nested(&self, prop: &'a Value, path: &str, acc: &mut Acc<'a>) {
         let resolved = self.doc.resolve(prop);
         if resolved.get("properties").is_some() || resolved.get("allOf").is_some() {
-            self.collect_fields(prop, &format!("{path}."), out, stack);
+            self.collect_fields(prop, &format!("{path}."), acc);
         } else if let Some(inner) = resolved.get("items") {
-            self.nested(inner, &format!("{path}[]"), out, stack);
+            self.nested(inner, &format!("{path}[]"), acc);
         }
     }
 
