@@ -10,8 +10,8 @@
 //! unchanged source changes nothing.
 
 use anyhow::{bail, Context, Result};
-use serde_yaml::{Mapping, Value};
 
+use crate::document::{entries, escape, map_schema, reference, str_of, Document, Mapping, Value};
 use crate::SPEC;
 
 /// What every rendition says about where it comes from.
@@ -27,16 +27,9 @@ pub struct Rendition {
     pub contents: String,
 }
 
-/// Reads the source with its key order kept.
-pub fn load_source() -> Result<Value> {
-    let text = std::fs::read_to_string(crate::root().join(SPEC))
-        .with_context(|| format!("reading {SPEC}"))?;
-    serde_yaml::from_str(&text).with_context(|| format!("{SPEC} is not YAML"))
-}
-
 /// Every rendition, generated from the source in memory.
 pub fn renditions() -> Result<Vec<Rendition>> {
-    let source = load_source()?;
+    let source = Document::load()?;
     let same = with_generated_by(&source)?;
     let v31 = with_generated_by(&to_3_1(&source)?)?;
     let yaml31 = format!(
@@ -61,42 +54,47 @@ pub fn renditions() -> Result<Vec<Rendition>> {
 
 /// `cargo xtask bundle [--check]`.
 pub fn run(check: bool) -> Result<()> {
-    if check {
-        let stale = stale()?;
-        if !stale.is_empty() {
-            bail!(
-                "stale rendition(s) of {SPEC}: {}; run `{REFRESH}`",
-                stale.join(", ")
-            );
-        }
-        println!("renditions of {SPEC}: up to date");
-        return Ok(());
-    }
-    for r in renditions()? {
-        let path = crate::root().join(r.path);
-        let old = std::fs::read_to_string(&path).ok();
-        if old.as_deref() == Some(r.contents.as_str()) {
-            println!("{}: unchanged", r.path);
-        } else {
-            std::fs::write(&path, &r.contents).with_context(|| format!("writing {}", r.path))?;
-            println!("{}: written", r.path);
-        }
-    }
-    Ok(())
+    write(&renditions()?, check, REFRESH)
 }
 
 /// The renditions whose checked-in contents differ from what the source
 /// generates now (missing ones included).
 pub fn stale() -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for r in renditions()? {
-        match std::fs::read_to_string(crate::root().join(r.path)) {
-            Ok(text) if text == r.contents => {}
-            Ok(_) => out.push(format!("{} is out of date", r.path)),
-            Err(_) => out.push(format!("{} is missing", r.path)),
-        }
+    Ok(stale_files(&renditions()?))
+}
+
+/// Writes generated files, or with `check` fails naming those that are
+/// stale (`refresh` is the command that writes them).
+pub fn write(files: &[Rendition], check: bool, refresh: &str) -> Result<()> {
+    let stale = stale_files(files);
+    if check && !stale.is_empty() {
+        bail!("{}; run `{refresh}`", stale.join(", "));
     }
-    Ok(out)
+    for r in files {
+        let state = if stale.iter().any(|s| s.starts_with(r.path)) {
+            let path = crate::root().join(r.path);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating {}", dir.display()))?;
+            }
+            std::fs::write(path, &r.contents).with_context(|| format!("writing {}", r.path))?;
+            "written"
+        } else {
+            "up to date"
+        };
+        println!("{}: {state}", r.path);
+    }
+    Ok(())
+}
+
+/// `<path> is out of date` or `<path> is missing`, for each stale file.
+pub fn stale_files(files: &[Rendition]) -> Vec<String> {
+    let state = |r: &Rendition| match std::fs::read_to_string(crate::root().join(r.path)) {
+        Ok(text) if text == r.contents => None,
+        Ok(_) => Some(format!("{} is out of date", r.path)),
+        Err(_) => Some(format!("{} is missing", r.path)),
+    };
+    files.iter().filter_map(state).collect()
 }
 
 fn json(doc: &Value) -> Result<String> {
@@ -125,8 +123,8 @@ fn with_generated_by(doc: &Value) -> Result<Value> {
 }
 
 /// The OpenAPI 3.1 rendition of a 3.0 document.
-pub fn to_3_1(doc: &Value) -> Result<Value> {
-    let Value::Mapping(map) = doc else {
+pub fn to_3_1(doc: &Document) -> Result<Value> {
+    let Value::Mapping(map) = &doc.root else {
         bail!("{SPEC}: the document is not a mapping");
     };
     let mut out = Mapping::new();
@@ -183,46 +181,25 @@ fn insert_after(map: Mapping, after: &str, key: &str, value: Value) -> Mapping {
 /// be unique). The same callback on several operations (create and update
 /// both register the URL) is published once; two different callbacks under
 /// one name are told apart by the operation's id.
-fn webhooks(doc: &Value) -> Vec<(String, Value)> {
+fn webhooks(doc: &Document) -> Vec<(String, Value)> {
     let mut out: Vec<(String, &Value, Value)> = Vec::new();
-    let Some(Value::Mapping(paths)) = doc.get("paths") else {
-        return Vec::new();
-    };
-    for (path, item) in paths {
-        let (item, item_at) = located(doc, item, format!("/paths/{}", escape(path)));
-        let Value::Mapping(item) = item else { continue };
-        for (method, op) in item {
-            let Some(Value::Mapping(callbacks)) = op.get("callbacks") else {
-                continue;
-            };
+    for (path, item) in entries(doc.get("paths")) {
+        let (item, item_at) = doc.located(item, format!("/paths/{}", escape(path)));
+        for (method, op) in entries(Some(item)) {
             let op_at = format!("{item_at}/{}", escape(method));
-            let op_id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .unwrap_or("operation");
-            for (name, callback) in callbacks {
-                let Some(name_str) = name.as_str() else {
-                    continue;
-                };
-                let (callback, cb_at) =
-                    located(doc, callback, format!("{op_at}/callbacks/{}", escape(name)));
-                let Value::Mapping(expressions) = callback else {
-                    continue;
-                };
-                let many = expressions.len() > 1;
-                for (i, (expr, path_item)) in expressions.iter().enumerate() {
-                    let (path_item, at) =
-                        located(doc, path_item, format!("{cb_at}/{}", escape(expr)));
-                    let base = if many {
-                        format!("{name_str}{}", i + 1)
-                    } else {
-                        name_str.to_owned()
+            let op_id = str_of(op, "operationId").unwrap_or("operation");
+            for (name, callback) in entries(op.get("callbacks")) {
+                let at = format!("{op_at}/callbacks/{}", escape(name));
+                let (callback, cb_at) = doc.located(callback, at);
+                let many = entries(Some(callback)).count() > 1;
+                for (i, (expr, path_item)) in entries(Some(callback)).enumerate() {
+                    let at = format!("{cb_at}/{}", escape(expr));
+                    let (path_item, at) = doc.located(path_item, at);
+                    let base = match many {
+                        true => format!("{name}{}", i + 1),
+                        false => name.to_owned(),
                     };
-                    let reference = Value::Mapping(
-                        [("$ref".into(), Value::from(format!("#{}", fragment(&at))))]
-                            .into_iter()
-                            .collect(),
-                    );
+                    let reference = reference(&format!("#{}", fragment(&at)));
                     match out.iter().find(|(n, _, _)| *n == base) {
                         Some((_, existing, _)) if *existing == path_item => {}
                         Some(_) => out.push((format!("{base}_{op_id}"), path_item, reference)),
@@ -233,31 +210,6 @@ fn webhooks(doc: &Value) -> Vec<(String, Value)> {
         }
     }
     out.into_iter().map(|(n, _, r)| (n, r)).collect()
-}
-
-/// A value and the JSON pointer of where it is defined: `at` itself, or
-/// the target of its `$ref` chain.
-fn located<'a>(doc: &'a Value, v: &'a Value, at: String) -> (&'a Value, String) {
-    let mut v = v;
-    let mut at = at;
-    for _ in 0..16 {
-        let Some(r) = v.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        let Some(p) = r.strip_prefix("#/") else { break };
-        let Some(target) = pointer(doc, p) else { break };
-        v = target;
-        at = format!("/{}", percent_decode(p));
-    }
-    (v, at)
-}
-
-/// One JSON-pointer token (RFC 6901).
-fn escape(key: &Value) -> String {
-    key.as_str()
-        .unwrap_or_default()
-        .replace('~', "~0")
-        .replace('/', "~1")
 }
 
 /// A JSON pointer as a URI fragment: the characters a fragment may not hold
@@ -275,46 +227,6 @@ fn fragment(pointer: &str) -> String {
     out
 }
 
-/// Decodes the `%XX` escapes of a URI fragment (`$ref`s to paths and
-/// callback expressions escape `{`, `}` and `#`).
-pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied(),
-            bytes.get(i + 2).copied(),
-        ) {
-            (b'%', Some(h), Some(l)) if hex(h).is_some() && hex(l).is_some() => {
-                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A JSON pointer (without its leading `/`, percent-encoded as in a `$ref`)
-/// into a YAML value.
-pub fn pointer<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
-    let path = percent_decode(path);
-    path.split('/').try_fold(doc, |v, token| {
-        let token = token.replace("~1", "/").replace("~0", "~");
-        match v {
-            Value::Mapping(m) => m.get(token.as_str()),
-            Value::Sequence(s) => s.get(token.parse::<usize>().ok()?),
-            _ => None,
-        }
-    })
-}
-
 /// Walks the document outside schemas: every `schema` (parameters,
 /// headers, media types) and every entry of `schemas` (components) is a
 /// schema root. Example values and extensions are data and are left alone.
@@ -327,10 +239,11 @@ fn walk(v: &Value) -> Value {
                 let v = match key {
                     "example" | "examples" => v.clone(),
                     k if k.starts_with("x-") => v.clone(),
-                    "schema" => schema(v),
+                    "schema" => map_schema(v, &schema),
                     "schemas" => match v {
                         Value::Mapping(s) => {
-                            Value::Mapping(s.iter().map(|(n, s)| (n.clone(), schema(s))).collect())
+                            let s = s.iter().map(|(n, s)| (n.clone(), map_schema(s, &schema)));
+                            Value::Mapping(s.collect())
                         }
                         other => other.clone(),
                     },
@@ -345,93 +258,55 @@ fn walk(v: &Value) -> Value {
     }
 }
 
-/// One 3.0 schema object as 3.1 (JSON Schema 2020-12):
+/// One 3.0 schema object as 3.1 (JSON Schema 2020-12), its subschemas
+/// already rewritten:
 /// - `nullable: true` becomes `null` in `type` (and in `enum`); without a
 ///   `type` the schema becomes `anyOf: [schema, {type: 'null'}]`;
 /// - `example: x` becomes `examples: [x]`;
 /// - boolean `exclusiveMinimum`/`exclusiveMaximum` take the bound's value;
 /// - everything else (`format: password`, `writeOnly`, `x-extensible-enum`,
 ///   other extensions) is kept as it is.
-fn schema(v: &Value) -> Value {
-    let Value::Mapping(m) = v else {
-        return v.clone();
+fn schema(m: &Mapping) -> Value {
+    let flag = |key: &str| m.get(key).and_then(Value::as_bool) == Some(true);
+    let (nullable, ex_min, ex_max) = (
+        flag("nullable"),
+        flag("exclusiveMinimum"),
+        flag("exclusiveMaximum"),
+    );
+    let with_null = |list: Vec<Value>, null: Value| {
+        let mut list = list;
+        if !list.contains(&null) {
+            list.push(null);
+        }
+        Value::Sequence(list)
     };
-    let nullable = m.get("nullable").and_then(Value::as_bool) == Some(true);
-    let exclusive = |key: &str| m.get(key).and_then(Value::as_bool) == Some(true);
-    let (ex_min, ex_max) = (exclusive("exclusiveMinimum"), exclusive("exclusiveMaximum"));
     let mut out = Mapping::new();
     for (k, v) in m {
-        let key = k.as_str().unwrap_or("");
-        match key {
-            "nullable" => {}
-            "example" => {
-                out.insert("examples".into(), Value::Sequence(vec![v.clone()]));
+        let (k, v) = match (k.as_str().unwrap_or_default(), v) {
+            ("nullable", _) => continue,
+            ("exclusiveMinimum" | "exclusiveMaximum", Value::Bool(_)) => continue,
+            ("example", _) => ("examples".into(), Value::Sequence(vec![v.clone()])),
+            ("minimum", _) if ex_min => ("exclusiveMinimum".into(), v.clone()),
+            ("maximum", _) if ex_max => ("exclusiveMaximum".into(), v.clone()),
+            ("type", Value::Sequence(types)) if nullable => {
+                (k.clone(), with_null(types.clone(), "null".into()))
             }
-            "exclusiveMinimum" | "exclusiveMaximum" if v.is_bool() => {}
-            "minimum" if ex_min => {
-                out.insert("exclusiveMinimum".into(), v.clone());
+            ("type", _) if nullable => (k.clone(), with_null(vec![v.clone()], "null".into())),
+            ("enum", _) if nullable => {
+                let values = v.as_sequence().cloned().unwrap_or_default();
+                (k.clone(), with_null(values, Value::Null))
             }
-            "maximum" if ex_max => {
-                out.insert("exclusiveMaximum".into(), v.clone());
-            }
-            "type" if nullable => {
-                let mut types = match v {
-                    Value::Sequence(s) => s.clone(),
-                    other => vec![other.clone()],
-                };
-                if !types.iter().any(|t| t.as_str() == Some("null")) {
-                    types.push("null".into());
-                }
-                out.insert(k.clone(), Value::Sequence(types));
-            }
-            "enum" if nullable => {
-                let mut values = v.as_sequence().cloned().unwrap_or_default();
-                if !values.iter().any(Value::is_null) {
-                    values.push(Value::Null);
-                }
-                out.insert(k.clone(), Value::Sequence(values));
-            }
-            "properties" | "patternProperties" | "$defs" | "definitions" => {
-                let v = match v {
-                    Value::Mapping(p) => {
-                        Value::Mapping(p.iter().map(|(n, s)| (n.clone(), schema(s))).collect())
-                    }
-                    other => other.clone(),
-                };
-                out.insert(k.clone(), v);
-            }
-            "items"
-            | "additionalProperties"
-            | "not"
-            | "additionalItems"
-            | "contains"
-            | "propertyNames"
-            | "if"
-            | "then"
-            | "else" => {
-                out.insert(k.clone(), schema(v));
-            }
-            "allOf" | "anyOf" | "oneOf" => {
-                let v = match v {
-                    Value::Sequence(s) => Value::Sequence(s.iter().map(schema).collect()),
-                    other => other.clone(),
-                };
-                out.insert(k.clone(), v);
-            }
-            _ => {
-                out.insert(k.clone(), v.clone());
-            }
-        }
+            _ => (k.clone(), v.clone()),
+        };
+        out.insert(k, v);
     }
     if nullable && !m.contains_key("type") {
-        let mut null = Mapping::new();
-        null.insert("type".into(), "null".into());
-        let mut wrapped = Mapping::new();
-        wrapped.insert(
+        let null = Mapping::from_iter([("type".into(), "null".into())]);
+        let any_of = vec![Value::Mapping(out), Value::Mapping(null)];
+        return Value::Mapping(Mapping::from_iter([(
             "anyOf".into(),
-            Value::Sequence(vec![Value::Mapping(out), Value::Mapping(null)]),
-        );
-        return Value::Mapping(wrapped);
+            Value::Sequence(any_of),
+        )]));
     }
     Value::Mapping(out)
 }
@@ -444,9 +319,13 @@ mod tests {
         serde_yaml::from_str(s).unwrap()
     }
 
+    fn d(s: &str) -> Document {
+        Document::parse(s, "test").unwrap()
+    }
+
     #[test]
     fn schemas_become_3_1() {
-        let doc = y(r#"
+        let doc = d(r#"
 openapi: 3.0.3
 paths: {}
 components:
@@ -498,7 +377,7 @@ components:
 
     #[test]
     fn callbacks_are_also_webhooks() {
-        let doc = y(r#"
+        let doc = d(r#"
 openapi: 3.0.3
 paths:
   /things:
@@ -506,12 +385,7 @@ paths:
       operationId: CreateThing
       callbacks:
         thingNotification:
-          '{$request.body#/url}':
-            post:
-              requestBody:
-                content:
-                  application/json:
-                    schema: {type: object, example: {a: 1}}
+          '{$request.body#/url}': {post: {requestBody: {content: {application/json: {schema: {type: object, example: {a: 1}}}}}}}
     put:
       operationId: UpdateThing
       callbacks:
@@ -520,12 +394,7 @@ paths:
 components:
   callbacks:
     Thing:
-      '{$request.body#/url}':
-        post:
-          requestBody:
-            content:
-              application/json:
-                schema: {type: object, example: {a: 1}}
+      '{$request.body#/url}': {post: {requestBody: {content: {application/json: {schema: {type: object, example: {a: 1}}}}}}}
 "#);
         let got = to_3_1(&doc).unwrap();
         let hooks = got.get("webhooks").and_then(Value::as_mapping).unwrap();
@@ -534,7 +403,7 @@ components:
             hooks.get("thingNotification").unwrap(),
             &y("$ref: '#/paths/~1things/post/callbacks/thingNotification/%7B$request.body%23~1url%7D'")
         );
-        let body = pointer(
+        let body = crate::document::pointer(
             &got,
             "paths/~1things/post/callbacks/thingNotification/%7B$request.body%23~1url%7D/post/requestBody/content/application~1json/schema",
         )

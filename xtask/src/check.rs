@@ -1,113 +1,178 @@
 //! `cargo xtask check`: every way the contract can go wrong, one report.
+//! Every section runs whatever the others found; the problems are listed
+//! together at the end.
+//!
+//! The generated client is not built here: tests/snapshot.rs (insta) holds
+//! the generated code, and tests/examples.rs deserializes the examples into
+//! the generated types and compares their schemars schemas with the document.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use anyhow::{bail, Context, Result};
-use serde_json::{Map, Value};
+use anyhow::{bail, Result};
 
-use crate::dialect::{self, Side};
-use crate::{documented, examples, notifications, probe, progenitor_rules, snapshot, SPEC};
+use crate::document::{entries, Document};
+use crate::{dialect, documented, examples, notifications, progenitor_rules, sources, SPEC};
 
-/// Problems found so far; the check keeps going to report them all.
+/// The report so far, and the problems found; the check keeps going to
+/// report them all.
 #[derive(Default)]
-struct Findings(Vec<String>);
+struct Check {
+    report: String,
+    problems: Vec<String>,
+}
 
-impl Findings {
-    fn add(&mut self, section: &str, message: impl std::fmt::Display) {
-        self.0.push(format!("[{section}] {message}"));
+impl Check {
+    fn line(&mut self, line: impl std::fmt::Display) {
+        let _ = writeln!(self.report, "{line}");
+    }
+
+    fn problem(&mut self, section: &str, message: impl std::fmt::Display) {
+        self.problems.push(format!("[{section}] {message}"));
     }
 }
 
 pub fn run() -> Result<()> {
-    let mut report = String::new();
-    let mut problems = Findings::default();
-    let text = std::fs::read_to_string(crate::root().join(SPEC))
-        .with_context(|| format!("reading {SPEC}"))?;
+    let doc = Document::load()?;
+    let mut c = Check::default();
+    document(&mut c, &doc);
+    examples(&mut c, &doc)?;
+    documented(&mut c, &doc)?;
+    sources(&mut c, &doc);
+    published(&mut c)?;
+    print!("{}", c.report);
+    if !c.problems.is_empty() {
+        for p in &c.problems {
+            eprintln!("{p}");
+        }
+        bail!("contract check failed: {} problem(s)", c.problems.len());
+    }
+    println!("contract check: OK");
+    Ok(())
+}
 
-    // 1. The document parses, as YAML and as OpenAPI 3.0.3.
-    let doc: Value = serde_yaml::from_str(&text).with_context(|| format!("{SPEC} is not YAML"))?;
-    let spec: openapiv3::OpenAPI = serde_yaml::from_str(&text)
-        .with_context(|| format!("{SPEC} does not parse as an OpenAPI 3.0 document"))?;
-    if spec.openapi != "3.0.3" {
-        problems.add(
+/// The document: OpenAPI 3.0.3, progenitor's rules, what it holds.
+fn document(c: &mut Check, doc: &Document) {
+    let field = |k: &str| {
+        doc.get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("?")
+            .to_owned()
+    };
+    let info = |k: &str| {
+        doc.get("info")
+            .and_then(|i| i.get(k)?.as_str())
+            .unwrap_or("?")
+    };
+    let version = field("openapi");
+    c.line(format!(
+        "contract {SPEC}: OpenAPI {version}, \"{}\" version {}",
+        info("title"),
+        info("version")
+    ));
+    if version != "3.0.3" {
+        c.problem(
             "document",
-            format!("`openapi: {}`: the contract is OpenAPI 3.0.3", spec.openapi),
+            format!("`openapi: {version}`: the contract is OpenAPI 3.0.3"),
         );
     }
-    writeln!(
-        report,
-        "contract {SPEC}: OpenAPI {}, \"{}\" version {}",
-        spec.openapi, spec.info.title, spec.info.version
-    )?;
-
-    // 2. Progenitor's rules.
-    for p in progenitor_rules::progenitor_rule_violations(&spec) {
-        problems.add("progenitor", p);
-    }
-    let operations = operations(&spec);
-    writeln!(report, "operations ({}):", operations.len())?;
-    for line in &operations {
-        writeln!(report, "  {line}")?;
-    }
-    let components = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    writeln!(
-        report,
-        "schemas ({}): {}",
-        components.len(),
-        components.keys().cloned().collect::<Vec<_>>().join(", ")
-    )?;
-
-    // 3. Every example validates against its schema.
-    let all = examples::collect(&doc);
-    let mut to_deserialize: Vec<(String, String, Value)> = Vec::new(); // (what, schema, value)
-    for ex in &all {
-        let errors = validate(&ex.schema, &components, ex.side, &ex.value)?;
-        if errors.is_empty() {
-            if let Some(name) = ex.component() {
-                to_deserialize.push((
-                    format!("example {}", ex.pointer),
-                    name.to_owned(),
-                    ex.value.clone(),
-                ));
+    match doc.openapi() {
+        Ok(spec) => {
+            let broken = progenitor_rules::progenitor_rule_violations(&spec);
+            c.line(format!(
+                "progenitor rules: {}",
+                if broken.is_empty() { "hold" } else { "BROKEN" }
+            ));
+            for p in broken {
+                c.problem("progenitor", p);
             }
         }
-        for e in errors {
-            problems.add("examples", format!("{}: {e}", ex.pointer));
+        Err(e) => c.problem("document", format!("{e:#}")),
+    }
+    let operations = doc.operations();
+    c.line(format!("operations ({}):", operations.len()));
+    for op in &operations {
+        let codes: Vec<&str> = entries(op.op.get("responses")).map(|(k, _)| k).collect();
+        c.line(format!(
+            "  {:<28} {:<6} {}  [{}]",
+            op.id(),
+            op.method.to_uppercase(),
+            op.path,
+            codes.join(" ")
+        ));
+    }
+    let schemas = entries(doc.get("components").and_then(|c| c.get("schemas")));
+    let names: BTreeSet<&str> = schemas.map(|(name, _)| name).collect();
+    let names: Vec<&str> = names.into_iter().collect();
+    c.line(format!("schemas ({}): {}", names.len(), names.join(", ")));
+}
+
+/// Every example validates against its schema; the notification examples
+/// are signed as `x-signing` says.
+fn examples(c: &mut Check, doc: &Document) -> Result<()> {
+    let all = examples::collect(doc);
+    for ex in &all {
+        for (at, keyword, message) in dialect::validate(doc, &ex.schema, ex.side, &ex.value)? {
+            let at = if at.is_empty() {
+                "the value".to_owned()
+            } else {
+                format!("value at {at}")
+            };
+            c.problem(
+                "examples",
+                format!("{}: {at} fails `{keyword}`: {message}", ex.pointer),
+            );
         }
     }
-    let validated = all.len();
-    // The notification examples are signed as the document's x-signing says.
-    let notifications = notifications::check(&doc, &all);
+    c.line(format!(
+        "examples: {} validated against their schemas (JSON Schema draft 4, OpenAPI 3.0 dialect)",
+        all.len()
+    ));
+    let notifications = notifications::check(doc, &all);
     for p in &notifications.problems {
-        problems.add("notifications", p);
+        c.problem("notifications", p);
     }
+    for line in &notifications.lines {
+        c.line(line);
+    }
+    Ok(())
+}
 
-    // 4. The examples Huawei's pages print.
+/// The examples Huawei's pages print: each one validates, or disagrees only
+/// where discrepancies.yaml says why.
+fn documented(c: &mut Check, doc: &Document) -> Result<()> {
+    const DIR: &str = documented::DIR;
     let (entries, discrepancies) = documented::load()?;
+    for file in documented::unlisted(&entries)? {
+        c.problem(
+            "documented",
+            format!(
+                "{DIR}/{file} is not listed in {DIR}/index.yaml, so nothing checks it: list it"
+            ),
+        );
+    }
     let mut verdicts = Vec::new();
     let mut matched = BTreeSet::new();
     for entry in &entries {
-        let value = entry.value()?;
-        let schema = match entry.schema(&doc) {
-            Ok(s) => s,
+        let found = entry.value().and_then(|v| entry.disagreements(doc, &v));
+        let disagreements = match found {
+            Ok(d) => d,
             Err(e) => {
-                problems.add("documented", format!("{}: {e:#}", entry.file));
+                c.problem("documented", format!("{}: {e:#}", entry.file));
+                verdicts.push(format!(
+                    "{} -> {}: NOT VALIDATED",
+                    entry.file,
+                    entry.target()
+                ));
                 continue;
             }
         };
-        let raw = validate_raw(&schema, &components, entry.side(), &value)?;
-        let mut unexplained = Vec::new();
-        let mut explained = Vec::new();
-        for (pointer, keyword, message) in raw {
-            match discrepancies
+        let (mut unexplained, mut explained) = (Vec::new(), Vec::new());
+        for (pointer, keyword, message) in disagreements {
+            let known = discrepancies
                 .iter()
-                .position(|d| d.file == entry.file && d.pointer == pointer && d.keyword == keyword)
-            {
+                .position(|d| d.file == entry.file && d.pointer == pointer && d.keyword == keyword);
+            match known {
                 Some(i) => {
                     matched.insert(i);
                     explained.push(format!("{pointer} `{keyword}`"));
@@ -116,413 +181,70 @@ pub fn run() -> Result<()> {
             }
         }
         for u in &unexplained {
-            problems.add(
-                "documented",
-                format!("{}/{} ({}) disagrees with the contract at {u}; fix the contract or list it in {}/discrepancies.yaml with the reason", documented::DIR, entry.file, entry.source, documented::DIR),
-            );
+            c.problem("documented", format!("{DIR}/{} ({}) disagrees with the contract at {u}; fix the contract or list it in {DIR}/discrepancies.yaml with the reason", entry.file, entry.source));
         }
-        let verdict = if !unexplained.is_empty() {
-            "DISAGREES".to_owned()
-        } else if explained.is_empty() {
-            if let Some(name) = schema
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                to_deserialize.push((
-                    format!("{}/{}", documented::DIR, entry.file),
-                    name.to_owned(),
-                    value.clone(),
-                ));
-            }
-            "agrees".to_owned()
-        } else {
-            format!("known discrepancy at {}", explained.join(", "))
+        let verdict = match (unexplained.is_empty(), explained.is_empty()) {
+            (false, _) => "DISAGREES".to_owned(),
+            (true, true) => "agrees".to_owned(),
+            (true, false) => format!("known discrepancy at {}", explained.join(", ")),
         };
         verdicts.push(format!("{} -> {}: {verdict}", entry.file, entry.target()));
     }
     for (i, d) in discrepancies.iter().enumerate() {
         if !matched.contains(&i) {
-            problems.add(
-                "documented",
-                format!("{}/discrepancies.yaml lists {} {} `{}`, but the example no longer disagrees there: remove the entry", documented::DIR, d.file, d.pointer, d.keyword),
-            );
+            c.problem("documented", format!("{DIR}/discrepancies.yaml lists {} {} `{}`, but the example no longer disagrees there: remove the entry", d.file, d.pointer, d.keyword));
         }
     }
-
-    // Stop before building the generated client if the document is broken:
-    // its problems are the ones to fix first.
-    if !problems.0.is_empty() {
-        print!("{report}");
-        fail(&problems)?;
+    let count = |end: &str| verdicts.iter().filter(|v| v.contains(end)).count();
+    let (agree, known) = (count(": agrees"), count(": known discrepancy"));
+    let (disagree, unchecked) = (count(": DISAGREES"), count(": NOT VALIDATED"));
+    c.line(format!("documented examples: {} listed, {} validated ({agree} agree, {known} with a known discrepancy, {disagree} disagree), {unchecked} not validated", entries.len(), entries.len() - unchecked));
+    for v in verdicts {
+        c.line(format!("  {v}"));
     }
-
-    // 5. The generated types: examples deserialize, schemas agree, snapshot.
-    let values: Vec<(String, Value)> = to_deserialize
-        .iter()
-        .map(|(_, s, v)| (s.clone(), v.clone()))
-        .collect();
-    let answer = probe::ask(&values)?;
-    for ((what, schema, _), result) in to_deserialize.iter().zip(&answer.results) {
-        if let Some(e) = result {
-            problems.add(
-                "types",
-                format!(
-                    "{what} is valid for {schema} but does not deserialize into its Rust type: {e}"
-                ),
-            );
-        }
-    }
-    for name in components.keys() {
-        if !answer.types.contains_key(name) {
-            problems.add(
-                "types",
-                format!(
-                    "schema {name} has no Rust type in xtask/probe/src/main.rs's table: add it"
-                ),
-            );
-        }
-    }
-    for name in answer.types.keys() {
-        if !components.contains_key(name) {
-            problems.add(
-                "types",
-                format!(
-                    "xtask/probe/src/main.rs maps {name}, which is not a schema of the document"
-                ),
-            );
-        }
-    }
-    let mut agreeing = 0;
-    for (name, schema) in &components {
-        let Some(derived) = answer.types.get(name) else {
-            continue;
-        };
-        let drift = drift(name, schema, &doc, derived);
-        if drift.is_empty() {
-            agreeing += 1;
-        }
-        for d in drift {
-            problems.add("drift", d);
-        }
-    }
-    let snapshot = match snapshot::stale(&answer.generated_source) {
-        Err(e) => {
-            problems.add("snapshot", format!("{e:#}"));
-            "MISSING".to_owned()
-        }
-        Ok(None) => "up to date".to_owned(),
-        Ok(Some(diff)) => {
-            problems.add(
-                "snapshot",
-                format!(
-                    "{} is stale ({diff}); review the change, then run `{}`",
-                    snapshot::PATH,
-                    snapshot::UPDATE
-                ),
-            );
-            "STALE".to_owned()
-        }
-    };
-
-    writeln!(report, "progenitor rules: hold")?;
-    writeln!(report, "examples: {validated} validated against their schemas (JSON Schema draft 4, OpenAPI 3.0 dialect)")?;
-    for line in &notifications.lines {
-        writeln!(report, "{line}")?;
-    }
-    writeln!(report, "generated types: {} values deserialized, {agreeing}/{} schemars schemas agree with the document", to_deserialize.len(), components.len())?;
-    writeln!(report, "documented examples ({}):", verdicts.len())?;
-    for v in &verdicts {
-        writeln!(report, "  {v}")?;
-    }
-    writeln!(report, "known discrepancies ({}):", discrepancies.len())?;
+    c.line(format!("known discrepancies ({}):", discrepancies.len()));
     for d in &discrepancies {
-        writeln!(
-            report,
+        c.line(format!(
             "  {} {}: documented {}, contract: {}",
             d.file, d.pointer, d.documented, d.contract
-        )?;
+        ));
     }
-    writeln!(
-        report,
-        "generated-code snapshot ({}): {snapshot}",
-        snapshot::PATH
-    )?;
-    // 6. The published renditions and the reference are up to date.
-    let stale = crate::bundle::stale()?;
-    for s in &stale {
-        problems.add("bundle", format!("{s}; run `{}`", crate::bundle::REFRESH));
-    }
-    writeln!(
-        report,
-        "renditions (JSON, OpenAPI 3.1): {}",
-        if stale.is_empty() {
-            "up to date"
-        } else {
-            "STALE"
-        }
-    )?;
-    let reference = crate::docs::stale()?;
-    if let Some(s) = &reference {
-        problems.add("docs", format!("{s}; run `{}`", crate::docs::REFRESH));
-    }
-    writeln!(
-        report,
-        "contract reference ({}): {}",
-        crate::docs::PATH,
-        if reference.is_none() {
-            "up to date"
-        } else {
-            "STALE"
-        }
-    )?;
-    print!("{report}");
-    fail(&problems)?;
-    println!("contract check: OK");
     Ok(())
 }
 
-fn fail(problems: &Findings) -> Result<()> {
-    if problems.0.is_empty() {
-        return Ok(());
+/// Every rule names its source.
+fn sources(c: &mut Check, doc: &Document) {
+    let report = sources::check(doc);
+    for line in report.summary() {
+        c.line(line);
     }
-    for p in &problems.0 {
-        eprintln!("{p}");
+    for p in report.problems {
+        c.problem("sources", p);
     }
-    bail!("contract check failed: {} problem(s)", problems.0.len())
-}
-
-fn operations(spec: &openapiv3::OpenAPI) -> Vec<String> {
-    let mut out = Vec::new();
-    for (path, item) in spec.paths.paths.iter() {
-        let Some(item) = item.as_item() else { continue };
-        for (method, op) in item.iter() {
-            let mut codes: Vec<String> = op
-                .responses
-                .responses
-                .keys()
-                .map(|c| c.to_string())
-                .collect();
-            if op.responses.default.is_some() {
-                codes.push("default".into());
-            }
-            out.push(format!(
-                "{:<28} {:<6} {path}  [{}]",
-                op.operation_id.as_deref().unwrap_or("(no operationId)"),
-                method.to_uppercase(),
-                codes.join(" ")
-            ));
-        }
-    }
-    out
-}
-
-/// Validation errors as `(instance pointer, keyword, message)`.
-fn validate_raw(
-    schema: &Value,
-    components: &Map<String, Value>,
-    side: Side,
-    value: &Value,
-) -> Result<Vec<(String, String, String)>> {
-    let js = dialect::json_schema(schema, components, side);
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&js)
-        .map_err(|e| anyhow::anyhow!("a schema does not compile as JSON Schema: {e}"))?;
-    Ok(validator
-        .iter_errors(value)
-        .map(|e| {
-            (
-                e.instance_path().to_string(),
-                e.kind().keyword().to_owned(),
-                e.to_string(),
-            )
-        })
-        .collect())
-}
-
-fn validate(
-    schema: &Value,
-    components: &Map<String, Value>,
-    side: Side,
-    value: &Value,
-) -> Result<Vec<String>> {
-    Ok(validate_raw(schema, components, side, value)?
-        .into_iter()
-        .map(|(pointer, keyword, message)| {
-            let at = if pointer.is_empty() {
-                "the value".to_owned()
-            } else {
-                format!("value at {pointer}")
-            };
-            format!("{at} fails `{keyword}`: {message}")
-        })
-        .collect())
-}
-
-/// What the drift check compares: property names, the required set, types
-/// and enum values (not formats or lengths, which schemars does not see).
-#[derive(Debug, PartialEq)]
-enum Shape {
-    Object {
-        properties: BTreeMap<String, Shape>,
-        required: BTreeSet<String>,
-    },
-    Array(Box<Shape>),
-    Scalar {
-        ty: String,
-        values: Option<BTreeSet<String>>,
-    },
-    Any,
-}
-
-fn drift(name: &str, schema: &Value, doc: &Value, derived: &Value) -> Vec<String> {
-    let documented = shape(
-        schema,
-        &|r| r.strip_prefix('#').and_then(|p| doc.pointer(p)),
-        0,
-    );
-    let defs = derived.get("definitions");
-    let generated = shape(
-        derived,
-        &|r| r.strip_prefix("#/definitions/").and_then(|n| defs?.get(n)),
-        0,
-    );
-    let mut out = Vec::new();
-    compare(name, &documented, &generated, &mut out);
-    out
-}
-
-fn compare(at: &str, doc: &Shape, gen: &Shape, out: &mut Vec<String>) {
-    match (doc, gen) {
-        (
-            Shape::Object {
-                properties: dp,
-                required: dr,
-            },
-            Shape::Object {
-                properties: gp,
-                required: gr,
-            },
-        ) => {
-            for (name, ds) in dp {
-                match gp.get(name) {
-                    Some(gs) => compare(&format!("{at}.{name}"), ds, gs, out),
-                    None => out.push(format!(
-                        "{at}: property `{name}` is in the document but not in the generated type"
-                    )),
-                }
-            }
-            for name in gp.keys().filter(|n| !dp.contains_key(*n)) {
-                out.push(format!(
-                    "{at}: property `{name}` is in the generated type but not in the document"
-                ));
-            }
-            if dr != gr {
-                out.push(format!(
-                    "{at}: required {dr:?} in the document, {gr:?} in the generated type"
-                ));
-            }
-        }
-        (Shape::Array(d), Shape::Array(g)) => compare(&format!("{at}[]"), d, g, out),
-        (Shape::Any, _) | (_, Shape::Any) => {}
-        (d, g) if d == g => {}
-        (d, g) => out.push(format!(
-            "{at}: {} in the document, {} in the generated type",
-            describe(d),
-            describe(g)
-        )),
+    for m in report.missing {
+        c.problem("sources", m);
     }
 }
 
-fn describe(s: &Shape) -> String {
-    match s {
-        Shape::Object { .. } => "an object".into(),
-        Shape::Array(_) => "an array".into(),
-        Shape::Scalar {
-            ty,
-            values: Some(v),
-        } => format!("{ty} enum {v:?}"),
-        Shape::Scalar { ty, values: None } => ty.clone(),
-        Shape::Any => "anything".into(),
+/// The published renditions and the reference are up to date.
+fn published(c: &mut Check) -> Result<()> {
+    let stale = crate::bundle::stale()?;
+    for s in &stale {
+        c.problem("bundle", format!("{s}; run `{}`", crate::bundle::REFRESH));
     }
-}
-
-/// Reduces a schema (either side's dialect) to its [`Shape`]. Nested
-/// objects are compared one level deep; named ones get their own entry.
-fn shape<'a>(
-    schema: &'a Value,
-    resolve: &dyn Fn(&str) -> Option<&'a Value>,
-    depth: usize,
-) -> Shape {
-    if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-        return match resolve(r) {
-            Some(target) if depth < 8 => shape(target, resolve, depth + 1),
-            _ => Shape::Any,
-        };
+    let state = |ok: bool| if ok { "up to date" } else { "STALE" };
+    c.line(format!(
+        "renditions (JSON, OpenAPI 3.1): {}",
+        state(stale.is_empty())
+    ));
+    let reference = crate::docs::stale()?;
+    if let Some(s) = &reference {
+        c.problem("docs", format!("{s}; run `{}`", crate::docs::REFRESH));
     }
-    // schemars writes Option<T> as `anyOf: [T, null]` and a lone `allOf: [T]`.
-    for key in ["anyOf", "oneOf", "allOf"] {
-        if let Some(list) = schema.get(key).and_then(Value::as_array) {
-            let non_null: Vec<&Value> = list
-                .iter()
-                .filter(|s| s.get("type") != Some(&Value::String("null".into())))
-                .collect();
-            if non_null.len() == 1 {
-                return shape(non_null[0], resolve, depth);
-            }
-        }
-    }
-    let ty = match schema.get("type") {
-        Some(Value::String(t)) => Some(t.clone()),
-        Some(Value::Array(ts)) => ts
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|t| *t != "null")
-            .map(str::to_owned),
-        _ => None,
-    };
-    match ty.as_deref() {
-        Some("object") if depth <= 1 => Shape::Object {
-            properties: schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .map(|m| {
-                    m.iter()
-                        .map(|(k, v)| (k.clone(), shape(v, resolve, depth + 1)))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            required: schema
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|r| {
-                    r.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
-        },
-        Some("array") => Shape::Array(Box::new(
-            schema
-                .get("items")
-                .map(|i| shape(i, resolve, depth + 1))
-                .unwrap_or(Shape::Any),
-        )),
-        Some(t) => Shape::Scalar {
-            ty: t.to_owned(),
-            values: schema.get("enum").and_then(Value::as_array).map(|v| {
-                v.iter()
-                    .filter(|x| !x.is_null())
-                    .map(|x| {
-                        x.as_str()
-                            .map(str::to_owned)
-                            .unwrap_or_else(|| x.to_string())
-                    })
-                    .collect()
-            }),
-        },
-        None => Shape::Any,
-    }
+    c.line(format!(
+        "contract reference ({}): {}",
+        crate::docs::PATH,
+        state(reference.is_none())
+    ));
+    Ok(())
 }

@@ -13,150 +13,136 @@
 //!   but an example that shows an undeclared field (a `key` in a response,
 //!   a typo) is a mistake in the example.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value as Json};
 
-/// Which side of the exchange an example stands on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    Request,
-    Response,
-    /// A component schema's own example: neither side's rules apply.
-    Neutral,
-}
+use crate::document::{
+    entries, is_true, map_schema, reference, seq, str_of, to_json, Document, Mapping, Side, Value,
+};
 
-/// The JSON Schema to validate an example against: `schema` translated, with
+/// The JSON Schema to validate a value against: `schema` translated, with
 /// every component schema (translated for the same side) as `definitions`.
-pub fn json_schema(schema: &Value, components: &Map<String, Value>, side: Side) -> Value {
-    let mut root = match translate(schema, components, side) {
-        Value::Object(m) => m,
-        other => {
-            let mut m = Map::new();
-            m.insert("allOf".into(), Value::Array(vec![other]));
-            m
-        }
+pub fn json_schema(doc: &Document, schema: &Value, side: Side) -> Json {
+    let t = Translator { doc, side };
+    let mut root = match t.translate(schema) {
+        Json::Object(m) => m,
+        other => Map::from_iter([("allOf".to_owned(), json!([other]))]),
     };
-    let definitions = components
-        .iter()
-        .map(|(name, s)| (name.clone(), translate(s, components, side)))
-        .collect::<Map<_, _>>();
-    root.insert("definitions".into(), Value::Object(definitions));
+    let components = doc.get("components").and_then(|c| c.get("schemas"));
+    let definitions: Map<String, Json> = entries(components)
+        .map(|(name, s)| (name.to_owned(), t.translate(s)))
+        .collect();
+    root.insert("definitions".into(), Json::Object(definitions));
     root.insert(
         "$schema".into(),
-        Value::String("http://json-schema.org/draft-04/schema#".into()),
+        json!("http://json-schema.org/draft-04/schema#"),
     );
-    Value::Object(root)
+    Json::Object(root)
 }
 
-fn translate(schema: &Value, components: &Map<String, Value>, side: Side) -> Value {
-    let Value::Object(obj) = schema else {
-        return schema.clone();
-    };
-    if let Some(Value::String(r)) = obj.get("$ref") {
-        let target = r
-            .strip_prefix("#/components/schemas/")
-            .map(|name| format!("#/definitions/{name}"))
-            .unwrap_or_else(|| r.clone());
-        return serde_json::json!({ "$ref": target });
+/// Validation errors as `(instance pointer, keyword, message)`.
+pub fn validate(
+    doc: &Document,
+    schema: &Value,
+    side: Side,
+    value: &Json,
+) -> anyhow::Result<Vec<(String, String, String)>> {
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&json_schema(doc, schema, side))
+        .map_err(|e| anyhow::anyhow!("a schema does not compile as JSON Schema: {e}"))?;
+    Ok(validator
+        .iter_errors(value)
+        .map(|e| {
+            let keyword = e.kind().keyword().to_owned();
+            (e.instance_path().to_string(), keyword, e.to_string())
+        })
+        .collect())
+}
+
+struct Translator<'a> {
+    doc: &'a Document,
+    side: Side,
+}
+
+impl Translator<'_> {
+    fn translate(&self, schema: &Value) -> Json {
+        to_json(&map_schema(schema, &|s| self.node(s)))
     }
-    let mut out = Map::new();
-    for (key, value) in obj {
-        match key.as_str() {
-            "nullable" | "example" | "readOnly" | "writeOnly" | "xml" | "externalDocs"
-            | "deprecated" | "discriminator" => {}
-            k if k.starts_with("x-") => {}
-            "properties" | "patternProperties" => {
-                let props = value
-                    .as_object()
-                    .map(|m| {
-                        m.iter()
-                            .map(|(name, s)| {
-                                let forbidden = match side {
-                                    Side::Request => flag(s, components, "readOnly"),
-                                    Side::Response => flag(s, components, "writeOnly"),
-                                    Side::Neutral => false,
-                                };
-                                let translated = if forbidden {
-                                    // Present at all is an error: `not: {}` matches nothing.
-                                    serde_json::json!({ "not": {} })
-                                } else {
-                                    translate(s, components, side)
-                                };
-                                (name.clone(), translated)
-                            })
-                            .collect::<Map<_, _>>()
-                    })
-                    .unwrap_or_default();
-                out.insert(key.clone(), Value::Object(props));
+
+    /// One schema object, its subschemas already translated.
+    fn node(&self, obj: &Mapping) -> Value {
+        if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
+            return reference(&r.replace("#/components/schemas/", "#/definitions/"));
+        }
+        let mut out = Mapping::new();
+        for (key, value) in obj {
+            let value = match key.as_str().unwrap_or_default() {
+                // Annotations (`readOnly` and `writeOnly` stay: the parent
+                // reads them below, and JSON Schema ignores them).
+                "nullable" | "example" | "xml" | "externalDocs" | "deprecated"
+                | "discriminator" => continue,
+                k if k.starts_with("x-") => continue,
+                "properties" | "patternProperties" => {
+                    // Present at all is an error: `not: {}` matches nothing.
+                    let props = entries(Some(value)).map(|(name, s)| {
+                        let nothing = Mapping::from_iter([("not".into(), Mapping::new().into())]);
+                        let s = if self.forbidden(s) {
+                            nothing.into()
+                        } else {
+                            s.clone()
+                        };
+                        (Value::from(name), s)
+                    });
+                    Value::Mapping(props.collect())
+                }
+                "required" => {
+                    // A readOnly property is required only in responses, a
+                    // writeOnly one only in requests.
+                    let props = obj.get("properties");
+                    let kept = seq(Some(value)).filter(|n| {
+                        let prop = n.as_str().and_then(|n| props?.get(n));
+                        !prop.is_some_and(|s| self.forbidden(s))
+                    });
+                    let kept: Vec<Value> = kept.cloned().collect();
+                    if kept.is_empty() {
+                        continue;
+                    }
+                    Value::Sequence(kept)
+                }
+                _ => value.clone(),
+            };
+            out.insert(key.clone(), value);
+        }
+        if obj.contains_key("properties") && !obj.contains_key("additionalProperties") {
+            out.insert("additionalProperties".into(), false.into());
+        }
+        if obj.get("nullable").and_then(Value::as_bool) == Some(true) {
+            if let Some(t @ Value::String(_)) = out.get("type").cloned() {
+                out.insert("type".into(), Value::Sequence(vec![t, "null".into()]));
             }
-            "required" => {
-                // A readOnly property is required only in responses, a
-                // writeOnly one only in requests.
-                let props = obj.get("properties").and_then(Value::as_object);
-                let kept = value
-                    .as_array()
-                    .map(|names| {
-                        names
-                            .iter()
-                            .filter(|n| {
-                                let Some(s) = n.as_str().and_then(|n| props?.get(n)) else {
-                                    return true;
-                                };
-                                match side {
-                                    Side::Request => !flag(s, components, "readOnly"),
-                                    Side::Response => !flag(s, components, "writeOnly"),
-                                    Side::Neutral => true,
-                                }
-                            })
-                            .cloned()
-                            .collect::<Vec<_>>()
-                    })
-                    .unwrap_or_default();
-                if !kept.is_empty() {
-                    out.insert(key.clone(), Value::Array(kept));
+            if let Some(Value::Sequence(values)) = out.get_mut("enum") {
+                if !values.contains(&Value::Null) {
+                    values.push(Value::Null);
                 }
             }
-            "items" | "additionalProperties" | "not" => {
-                out.insert(key.clone(), translate(value, components, side));
-            }
-            "allOf" | "anyOf" | "oneOf" => {
-                let list = value
-                    .as_array()
-                    .map(|l| l.iter().map(|s| translate(s, components, side)).collect())
-                    .unwrap_or_default();
-                out.insert(key.clone(), Value::Array(list));
-            }
-            _ => {
-                out.insert(key.clone(), value.clone());
-            }
         }
+        Value::Mapping(out)
     }
-    if obj.contains_key("properties") && !obj.contains_key("additionalProperties") {
-        out.insert("additionalProperties".into(), Value::Bool(false));
-    }
-    if obj.get("nullable") == Some(&Value::Bool(true)) {
-        if let Some(Value::String(t)) = out.get("type").cloned() {
-            out.insert("type".into(), serde_json::json!([t, "null"]));
-        }
-        if let Some(Value::Array(values)) = out.get_mut("enum") {
-            if !values.contains(&Value::Null) {
-                values.push(Value::Null);
-            }
-        }
-    }
-    Value::Object(out)
-}
 
-/// Whether `schema`, or the component it refers to, sets a boolean keyword.
-fn flag(schema: &Value, components: &Map<String, Value>, keyword: &str) -> bool {
-    if schema.get(keyword) == Some(&Value::Bool(true)) {
-        return true;
+    /// Whether a property may not appear on this side: a `readOnly` one in
+    /// requests, a `writeOnly` one in responses (itself or its `$ref` target).
+    fn forbidden(&self, schema: &Value) -> bool {
+        let keyword = match self.side {
+            Side::Request => "readOnly",
+            Side::Response => "writeOnly",
+            Side::Neutral => return false,
+        };
+        let target = str_of(schema, "$ref").and_then(|r| r.strip_prefix("#/definitions/"));
+        is_true(schema, keyword)
+            || target
+                .and_then(|n| self.doc.schema(n))
+                .is_some_and(|t| is_true(t, keyword))
     }
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        .and_then(|name| components.get(name))
-        .is_some_and(|target| target.get(keyword) == Some(&Value::Bool(true)))
 }
 
 #[cfg(test)]
@@ -164,28 +150,24 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn validate(schema: Value, components: Value, side: Side, instance: Value) -> Vec<String> {
-        let components = components.as_object().cloned().unwrap_or_default();
-        let js = json_schema(&schema, &components, side);
-        let validator = jsonschema::options()
-            .should_validate_formats(true)
-            .build(&js)
-            .expect("schema builds");
-        validator
-            .iter_errors(&instance)
-            .map(|e| format!("{} {}", e.instance_path(), e.kind().keyword()))
+    fn validate(schema: Json, components: Json, side: Side, instance: Json) -> Vec<String> {
+        let doc = Document {
+            root: serde_yaml::to_value(json!({"components": {"schemas": components}})).unwrap(),
+        };
+        let schema = serde_yaml::to_value(schema).unwrap();
+        super::validate(&doc, &schema, side, &instance)
+            .expect("schema builds")
+            .into_iter()
+            .map(|(at, keyword, _)| format!("{at} {keyword}"))
             .collect()
     }
 
     #[test]
     fn nullable_admits_null_only_when_set() {
         let s = json!({"type": "string", "nullable": true});
-        assert!(validate(s, json!({}), Side::Neutral, Value::Null).is_empty());
+        assert!(validate(s, json!({}), Side::Neutral, Json::Null).is_empty());
         let s = json!({"type": "string"});
-        assert_eq!(
-            validate(s, json!({}), Side::Neutral, Value::Null),
-            [" type"]
-        );
+        assert_eq!(validate(s, json!({}), Side::Neutral, Json::Null), [" type"]);
     }
 
     #[test]

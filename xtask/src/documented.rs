@@ -1,20 +1,37 @@
 //! The examples Huawei's pages print (`openapi/documented/`), checked
 //! against the contract, and the discrepancies we accept on purpose.
+//!
+//! `index.yaml` lists one entry per example file: `file`, `source` (the
+//! page), `operation` (an operationId), `part` and, for a response,
+//! `status`. The file holds what the page prints, as JSON:
+//! - `request`: the operation's request body;
+//! - `response`: the body of the operation's `status` response;
+//! - `notification`: a notification body, checked against
+//!   [`NOTIFICATION`] (`operation` is then optional);
+//! - `parameters`: an object from parameter name to value, each checked
+//!   against that parameter of the operation (a string stands for the text
+//!   of a path or query parameter and is read as the schema's type).
+
+use std::collections::BTreeSet;
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::Value as Json;
 
-use crate::dialect::Side;
+use crate::dialect;
+use crate::document::{self, reference, str_of, Document, Side, Value, Visit};
 
 pub const DIR: &str = "openapi/documented";
+
+/// The schema of every notification.
+pub const NOTIFICATION: &str = "#/components/schemas/RecordNotification";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Entry {
     pub file: String,
     pub source: String,
-    pub operation: String,
+    pub operation: Option<String>,
     pub part: Part,
     pub status: Option<String>,
 }
@@ -24,6 +41,8 @@ pub struct Entry {
 pub enum Part {
     Request,
     Response,
+    Notification,
+    Parameters,
 }
 
 #[derive(Deserialize)]
@@ -37,15 +56,19 @@ pub struct Discrepancy {
     pub reason: String,
 }
 
+/// One disagreement of an example with the contract: the instance pointer,
+/// the JSON Schema keyword and the validator's message.
+pub type Disagreement = (String, String, String);
+
 pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
     let read = |name: &str| -> Result<String> {
         let path = crate::root().join(DIR).join(name);
         std::fs::read_to_string(&path).with_context(|| format!("reading {DIR}/{name}"))
     };
     let entries: Vec<Entry> = serde_yaml::from_str(&read("index.yaml")?)
-        .context("parsing openapi/documented/index.yaml")?;
+        .with_context(|| format!("parsing {DIR}/index.yaml"))?;
     let discrepancies: Vec<Discrepancy> = serde_yaml::from_str(&read("discrepancies.yaml")?)
-        .context("parsing openapi/documented/discrepancies.yaml")?;
+        .with_context(|| format!("parsing {DIR}/discrepancies.yaml"))?;
     for d in &discrepancies {
         if d.reason.trim().is_empty() || d.contract.trim().is_empty() || d.documented.is_empty() {
             bail!("{DIR}/discrepancies.yaml: the entry for {} {} must say what is documented, what the contract says and why", d.file, d.pointer);
@@ -60,92 +83,136 @@ pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
     Ok((entries, discrepancies))
 }
 
+/// The files in the directory that index.yaml does not list (so nothing
+/// checks them).
+pub fn unlisted(entries: &[Entry]) -> Result<Vec<String>> {
+    let listed: BTreeSet<&str> = entries.iter().map(|e| e.file.as_str()).collect();
+    let mut out = Vec::new();
+    for f in std::fs::read_dir(crate::root().join(DIR)).with_context(|| format!("listing {DIR}"))? {
+        let name = f?.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".json") && !listed.contains(name.as_str()) {
+            out.push(name);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 impl Entry {
-    pub fn value(&self) -> Result<Value> {
+    pub fn value(&self) -> Result<Json> {
         let path = crate::root().join(DIR).join(&self.file);
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {DIR}/{}", self.file))?;
         serde_json::from_str(&text).with_context(|| format!("{DIR}/{} is not JSON", self.file))
     }
 
-    pub fn side(&self) -> Side {
-        match self.part {
-            Part::Request => Side::Request,
-            Part::Response => Side::Response,
-        }
-    }
-
-    /// The schema of the place this example belongs to, from the document.
-    pub fn schema(&self, doc: &Value) -> Result<Value> {
-        let (path, method, op) = find_operation(doc, &self.operation).with_context(|| {
-            format!(
-                "{DIR}/index.yaml: no operation {} in the document",
-                self.operation
-            )
-        })?;
-        let holder = match self.part {
-            Part::Request => op
-                .get("requestBody")
-                .with_context(|| format!("{} has no request body", self.operation))?,
+    /// Every disagreement of the example with the place it belongs to.
+    pub fn disagreements(&self, doc: &Document, value: &Json) -> Result<Vec<Disagreement>> {
+        let name = self.operation.as_deref().unwrap_or_default();
+        let schema_of = |holder: &Value, what: &str| {
+            let at = "/content/application~1json/schema";
+            document::pointer(doc.resolve(holder), at)
+                .cloned()
+                .with_context(|| format!("{name}'s {what} has no application/json schema"))
+        };
+        let (schema, side) = match self.part {
+            Part::Notification => {
+                if self.operation.is_some() {
+                    self.operation(doc)?;
+                }
+                (reference(NOTIFICATION), Side::Response)
+            }
+            Part::Parameters => return self.parameters(doc, value),
+            Part::Request => {
+                let body = self.operation(doc)?.get("requestBody");
+                let body = body.with_context(|| format!("{name} has no request body"))?;
+                (schema_of(body, "request body")?, Side::Request)
+            }
             Part::Response => {
                 let status = self
                     .status
                     .as_deref()
                     .with_context(|| format!("{DIR}/index.yaml: {} needs a status", self.file))?;
-                op.pointer(&format!("/responses/{status}"))
-                    .with_context(|| {
-                        format!(
-                            "{} {method} {path} declares no {status} response",
-                            self.operation
-                        )
-                    })?
+                let response = self.operation(doc)?.get("responses");
+                let response = response.and_then(|r| r.get(status));
+                let response =
+                    response.with_context(|| format!("{name} declares no {status} response"))?;
+                (
+                    schema_of(response, &format!("{status} response"))?,
+                    Side::Response,
+                )
             }
         };
-        let holder = resolve(doc, holder);
-        holder
-            .pointer("/content/application~1json/schema")
-            .cloned()
-            .with_context(|| {
-                format!(
-                    "{}'s {:?} has no application/json schema",
-                    self.operation, self.part
-                )
-            })
+        dialect::validate(doc, &schema, side, value)
+    }
+
+    /// A `parameters` example: each value against its parameter's schema.
+    fn parameters(&self, doc: &Document, value: &Json) -> Result<Vec<Disagreement>> {
+        self.operation(doc)?;
+        let Some(given) = value.as_object() else {
+            bail!("{DIR}/{}: a parameters example is a JSON object", self.file);
+        };
+        let id = self.operation.as_deref();
+        let operation = doc
+            .operations()
+            .into_iter()
+            .find(|o| str_of(o.op, "operationId") == id);
+        let params = operation.map(|o| doc.parameters(&o)).unwrap_or_default();
+        let mut out = Vec::new();
+        for (name, v) in given {
+            let at = format!("/{}", document::escape(name));
+            let Some(p) = params.iter().find(|p| str_of(p, "name") == Some(name)) else {
+                let message = format!("the operation has no parameter `{name}`");
+                out.push((at, "parameters".to_owned(), message));
+                continue;
+            };
+            let schema = p.get("schema").cloned().unwrap_or_default();
+            let typed = match (v, str_of(doc.resolve(&schema), "type")) {
+                (Json::String(s), Some("integer" | "number" | "boolean")) => {
+                    serde_json::from_str(s).unwrap_or_else(|_| v.clone())
+                }
+                _ => v.clone(),
+            };
+            for (inner, keyword, message) in dialect::validate(doc, &schema, Side::Request, &typed)?
+            {
+                out.push((format!("{at}{inner}"), keyword, message));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The operation the entry names, top-level or a callback's.
+    fn operation<'a>(&self, doc: &'a Document) -> Result<&'a Value> {
+        let id = self
+            .operation
+            .as_deref()
+            .with_context(|| format!("{DIR}/index.yaml: {} needs an operation", self.file))?;
+        let mut ops = Operations(Vec::new());
+        doc.walk(&mut ops);
+        ops.0
+            .into_iter()
+            .find(|op| str_of(op, "operationId") == Some(id))
+            .with_context(|| format!("{DIR}/index.yaml: no operation {id} in the document"))
     }
 
     /// What to call it in the report.
     pub fn target(&self) -> String {
+        let op = self.operation.as_deref().unwrap_or("a");
         match (&self.part, &self.status) {
-            (Part::Request, _) => format!("{} request", self.operation),
-            (Part::Response, Some(s)) => format!("{} {s} response", self.operation),
-            (Part::Response, None) => format!("{} response", self.operation),
+            (Part::Request, _) => format!("{op} request"),
+            (Part::Response, Some(s)) => format!("{op} {s} response"),
+            (Part::Response, None) => format!("{op} response"),
+            (Part::Notification, _) => format!("{op} notification"),
+            (Part::Parameters, _) => format!("{op} parameters"),
         }
     }
 }
 
-fn find_operation<'a>(doc: &'a Value, id: &str) -> Option<(&'a str, &'a str, &'a Value)> {
-    doc.get("paths")?
-        .as_object()?
-        .iter()
-        .find_map(|(path, item)| {
-            item.as_object()?.iter().find_map(|(method, op)| {
-                (op.get("operationId").and_then(Value::as_str) == Some(id)).then_some((
-                    path.as_str(),
-                    method.as_str(),
-                    op,
-                ))
-            })
-        })
-}
+/// Every operation of the document, callbacks' included.
+struct Operations<'a>(Vec<&'a Value>);
 
-/// Follows a local `$ref` (one level is all the document uses for these).
-pub fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    match v
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix('#'))
-    {
-        Some(p) => doc.pointer(p).unwrap_or(v),
-        None => v,
+impl<'a> Visit<'a> for Operations<'a> {
+    fn operation(&mut self, _at: &str, op: &'a Value) {
+        self.0.push(op);
     }
 }

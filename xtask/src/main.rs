@@ -9,13 +9,13 @@ mod check;
 mod dialect;
 mod diff;
 mod docs;
+mod document;
 mod documented;
 mod examples;
 mod notifications;
-mod probe;
 #[path = "../../build/progenitor_rules.rs"]
 mod progenitor_rules;
-mod snapshot;
+mod sources;
 
 /// Checks and publishes the OpenAPI contract of live-record-callbacks.
 #[derive(Parser)]
@@ -28,7 +28,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Check the document, its examples, the documented examples, the
-    /// generated types and the generated-code snapshot; print a report.
+    /// sources of its rules and the published files; print a report.
     Check,
     /// Generate the JSON and OpenAPI 3.1 renditions of the document under
     /// openapi/ (`--check`: fail if they are stale).

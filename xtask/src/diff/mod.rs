@@ -21,18 +21,11 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
+use crate::document::{
+    entries as obj, is_true, seq, str_of, to_json, Document, Operation, Value, METHODS,
+};
 use crate::SPEC;
-
-/// Which way the data flows, and so which rules apply.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Dir {
-    /// Sent by the client, read by the service.
-    ToService,
-    /// Sent by the service, read by the client.
-    ToClient,
-}
 
 /// One change between the two versions.
 #[derive(Serialize, Clone, Debug)]
@@ -48,45 +41,50 @@ pub struct Change {
     pub message: String,
 }
 
-/// Where a change was found: the place in the operation and the field path
-/// inside its schema.
+/// Where a change was found: the side, the place in the operation and the
+/// field path inside its schema.
 #[derive(Clone)]
 pub struct Loc {
     pub side: &'static str,
-    pub dir: Dir,
     pub base: String,
     pub field: String,
 }
 
 impl Loc {
-    fn new(side: &'static str, dir: Dir, base: String) -> Self {
+    fn new(side: &'static str, base: String) -> Self {
         Loc {
             side,
-            dir,
             base,
             field: String::new(),
         }
     }
 
+    /// Whether the service reads what is here (a request); otherwise the
+    /// client does (a response or a notification).
+    pub fn to_service(&self) -> bool {
+        self.side == "request"
+    }
+
+    /// A place inside this one: `<base> <suffix>`.
+    fn under(&self, suffix: &str) -> Self {
+        Loc {
+            base: format!("{} {suffix}", self.base),
+            ..self.clone()
+        }
+    }
+
+    /// A field inside the schema here.
     fn child(&self, suffix: &str) -> Self {
         Loc {
             field: format!("{}{suffix}", self.field),
             ..self.clone()
         }
     }
-
-    fn at(&self) -> String {
-        if self.field.is_empty() {
-            self.base.clone()
-        } else {
-            format!("{} {}", self.base, self.field)
-        }
-    }
 }
 
 pub struct Differ<'a> {
-    pub old: &'a Value,
-    pub new: &'a Value,
+    pub old: &'a Document,
+    pub new: &'a Document,
     pub changes: Vec<Change>,
 }
 
@@ -98,29 +96,17 @@ impl Differ<'_> {
         kind: &'static str,
         message: impl Into<String>,
     ) {
-        self.changes.push(Change {
-            breaking,
-            side: loc.side,
-            kind,
-            at: loc.at(),
-            message: message.into(),
-        });
-    }
-
-    fn push_at(
-        &mut self,
-        side: &'static str,
-        at: String,
-        breaking: bool,
-        kind: &'static str,
-        message: impl Into<String>,
-    ) {
+        let at = match loc.field.is_empty() {
+            true => loc.base.clone(),
+            false => format!("{} {}", loc.base, loc.field),
+        };
+        let (side, message) = (loc.side, message.into());
         self.changes.push(Change {
             breaking,
             side,
             kind,
             at,
-            message: message.into(),
+            message,
         });
     }
 }
@@ -141,48 +127,40 @@ impl Source {
         }
     }
 
-    fn load(&self) -> Result<Value> {
+    fn load(&self) -> Result<Document> {
         let text = match self {
             Source::Rev(rev) => {
-                let out = Command::new("git")
+                let mut git = Command::new("git");
+                let out = git
                     .args(["show", &format!("{rev}:{SPEC}")])
-                    .current_dir(crate::root())
-                    .output()
-                    .context("running git show")?;
+                    .current_dir(crate::root());
+                let out = out.output().context("running git show")?;
                 if !out.status.success() {
-                    bail!(
-                        "git show {rev}:{SPEC} failed: {}",
-                        String::from_utf8_lossy(&out.stderr).trim()
-                    );
+                    let why = String::from_utf8_lossy(&out.stderr);
+                    bail!("git show {rev}:{SPEC} failed: {}", why.trim());
                 }
                 String::from_utf8(out.stdout).context("the document is not UTF-8")?
             }
             Source::File(p) => {
                 std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
             }
-            Source::WorkTree => std::fs::read_to_string(crate::root().join(SPEC))
-                .with_context(|| format!("reading {SPEC}"))?,
+            Source::WorkTree => return Document::load(),
         };
-        serde_yaml::from_str(&text).with_context(|| format!("{} is not YAML", self.label()))
+        Document::parse(&text, &self.label())
     }
 }
 
 /// `cargo xtask diff`.
 pub fn run(old: Source, new: Source, json: bool, allow_breaking: bool) -> Result<()> {
-    let (old_doc, new_doc) = (old.load()?, new.load()?);
-    let changes = compare(&old_doc, &new_doc);
+    let changes = compare(&old.load()?, &new.load()?);
     let breaking = changes.iter().filter(|c| c.breaking).count();
+    let (old, new) = (old.label(), new.label());
     if json {
-        let report = serde_json::json!({
-            "old": old.label(),
-            "new": new.label(),
-            "breaking": breaking,
-            "non_breaking": changes.len() - breaking,
-            "changes": changes,
-        });
+        let non_breaking = changes.len() - breaking;
+        let report = serde_json::json!({"old": old, "new": new, "breaking": breaking, "non_breaking": non_breaking, "changes": changes});
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", human(&old.label(), &new.label(), &changes));
+        print!("{}", human(&old, &new, &changes));
     }
     if breaking > 0 && !allow_breaking {
         bail!("{breaking} breaking change(s) to the contract; pass --allow-breaking if they are intended (and record them in CHANGELOG.md)");
@@ -191,12 +169,10 @@ pub fn run(old: Source, new: Source, json: bool, allow_breaking: bool) -> Result
 }
 
 fn human(old: &str, new: &str, changes: &[Change]) -> String {
-    let mut out = String::new();
+    let mut out = format!("contract changes from {old} to {new}:\n");
     let breaking = changes.iter().filter(|c| c.breaking).count();
-    let _ = writeln!(out, "contract changes from {old} to {new}:");
     if changes.is_empty() {
-        let _ = writeln!(out, "  none");
-        return out;
+        return out + "  none\n";
     }
     let _ = writeln!(
         out,
@@ -205,10 +181,9 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
     );
     for (title, wanted) in [("BREAKING", true), ("not breaking", false)] {
         let mine: Vec<&Change> = changes.iter().filter(|c| c.breaking == wanted).collect();
-        if mine.is_empty() {
-            continue;
+        if !mine.is_empty() {
+            let _ = writeln!(out, "\n{title} ({}):", mine.len());
         }
-        let _ = writeln!(out, "\n{title} ({}):", mine.len());
         for side in [
             "operation",
             "security",
@@ -217,10 +192,9 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
             "notification",
         ] {
             let here: Vec<&&Change> = mine.iter().filter(|c| c.side == side).collect();
-            if here.is_empty() {
-                continue;
+            if !here.is_empty() {
+                let _ = writeln!(out, "  {side} side:");
             }
-            let _ = writeln!(out, "  {side} side:");
             for c in here {
                 let _ = writeln!(out, "    - {}: {} [{}]", c.at, c.message, c.kind);
             }
@@ -229,134 +203,61 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
     out
 }
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-struct Op<'a> {
-    method: &'a str,
-    path: &'a str,
-    op: &'a Value,
-    item: &'a Value,
-}
-
-impl Op<'_> {
-    fn id(&self) -> String {
-        self.op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("{} {}", self.method.to_uppercase(), self.path))
-    }
-}
-
-fn operations(doc: &Value) -> Vec<Op<'_>> {
-    let mut out = Vec::new();
-    for (path, item) in obj(doc.get("paths")) {
-        let item = resolve(doc, item);
-        for (method, op) in obj(Some(item)) {
-            if METHODS.contains(&method.as_str()) {
-                out.push(Op {
-                    method,
-                    path,
-                    op,
-                    item,
-                });
-            }
-        }
-    }
-    out
-}
-
 /// Every change between two documents, in a stable order.
-pub fn compare(old: &Value, new: &Value) -> Vec<Change> {
+pub fn compare(old: &Document, new: &Document) -> Vec<Change> {
     let mut d = Differ {
         old,
         new,
         changes: Vec::new(),
     };
-    let old_ops = operations(old);
-    let new_ops = operations(new);
+    let (old_ops, new_ops) = (old.operations(), new.operations());
+    let place = |o: &Operation| format!("{} {}", o.method.to_uppercase(), o.path);
     let mut matched = BTreeSet::new();
     for o in &old_ops {
         let same_place = new_ops
             .iter()
             .position(|n| n.method == o.method && n.path == o.path);
-        let same_id = new_ops.iter().position(|n| {
-            o.op.get("operationId").is_some() && n.op.get("operationId") == o.op.get("operationId")
-        });
+        let id = o.op.get("operationId");
+        let same_id = new_ops
+            .iter()
+            .position(|n| id.is_some() && n.op.get("operationId") == id);
+        let loc = Loc::new("operation", o.id());
         match (same_place, same_id) {
-            (Some(i), _) => {
+            (Some(i), _) | (None, Some(i)) => {
                 matched.insert(i);
                 let n = &new_ops[i];
-                if o.id() != n.id() {
-                    d.push_at(
-                        "operation",
-                        o.id(),
-                        true,
-                        "operation-id-changed",
-                        format!(
-                            "{} {}: operationId changed from {} to {} (generated clients rename the method)",
-                            o.method.to_uppercase(),
-                            o.path,
-                            o.id(),
-                            n.id()
-                        ),
-                    );
+                if same_place.is_none() {
+                    let message = format!("moved from {} to {}", place(o), place(n));
+                    d.push(&loc, true, "operation-moved", message);
+                } else if o.id() != n.id() {
+                    let (from, to) = (o.id(), n.id());
+                    let message = format!("{}: operationId changed from {from} to {to} (generated clients rename the method)", place(o));
+                    d.push(&loc, true, "operation-id-changed", message);
                 }
                 operation(&mut d, o, n);
             }
-            (None, Some(i)) => {
-                matched.insert(i);
-                let n = &new_ops[i];
-                d.push_at(
-                    "operation",
-                    o.id(),
-                    true,
-                    "operation-moved",
-                    format!(
-                        "moved from {} {} to {} {}",
-                        o.method.to_uppercase(),
-                        o.path,
-                        n.method.to_uppercase(),
-                        n.path
-                    ),
-                );
-                operation(&mut d, o, n);
-            }
             (None, None) => {
-                let path_gone = !new_ops.iter().any(|n| n.path == o.path);
-                d.push_at(
-                    "operation",
-                    o.id(),
-                    true,
-                    "operation-removed",
-                    format!(
-                        "{} {} removed{}",
-                        o.method.to_uppercase(),
-                        o.path,
-                        if path_gone { " (the path is gone)" } else { "" }
-                    ),
+                let gone = !new_ops.iter().any(|n| n.path == o.path);
+                let message = format!(
+                    "{} removed{}",
+                    place(o),
+                    if gone { " (the path is gone)" } else { "" }
                 );
+                d.push(&loc, true, "operation-removed", message);
             }
         }
     }
     for (i, n) in new_ops.iter().enumerate() {
         if !matched.contains(&i) {
-            d.push_at(
-                "operation",
-                n.id(),
-                false,
-                "operation-added",
-                format!("{} {} added", n.method.to_uppercase(), n.path),
-            );
+            let (loc, message) = (Loc::new("operation", n.id()), format!("{} added", place(n)));
+            d.push(&loc, false, "operation-added", message);
         }
     }
     security_schemes(&mut d);
     d.changes
 }
 
-fn operation(d: &mut Differ, o: &Op, n: &Op) {
+fn operation<'v>(d: &mut Differ<'v>, o: &Operation<'v>, n: &Operation<'v>) {
     let id = n.id();
     security(d, &id, o, n);
     parameters(d, &id, o, n);
@@ -367,24 +268,18 @@ fn operation(d: &mut Differ, o: &Op, n: &Op) {
 
 /// The effective security of an operation as a set of alternatives, each
 /// the set of schemes it needs together.
-fn alternatives(doc: &Value, op: &Value) -> Option<BTreeSet<Vec<String>>> {
-    let list = op.get("security").or_else(|| doc.get("security"))?;
-    Some(
-        list.as_array()
-            .into_iter()
-            .flatten()
-            .map(|req| {
-                let mut names: Vec<String> = obj(Some(req)).map(|(k, _)| k.clone()).collect();
-                names.sort();
-                names
-            })
-            .collect(),
-    )
+fn alternatives(doc: &Document, op: &Value) -> BTreeSet<Vec<String>> {
+    let list = op.get("security").or_else(|| doc.get("security"));
+    let names = |req| {
+        let mut names: Vec<String> = obj(Some(req)).map(|(k, _)| k.to_owned()).collect();
+        names.sort();
+        names
+    };
+    seq(list).map(names).collect()
 }
 
-fn security(d: &mut Differ, id: &str, o: &Op, n: &Op) {
-    let old = alternatives(d.old, o.op).unwrap_or_default();
-    let new = alternatives(d.new, n.op).unwrap_or_default();
+fn security(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
+    let (old, new) = (alternatives(d.old, o.op), alternatives(d.new, n.op));
     let show = |a: &Vec<String>| {
         if a.is_empty() {
             "no authentication".to_owned()
@@ -392,38 +287,31 @@ fn security(d: &mut Differ, id: &str, o: &Op, n: &Op) {
             a.join(" + ")
         }
     };
+    let loc = Loc::new("security", format!("{id} security"));
     for gone in old.difference(&new) {
-        d.push_at(
-            "security",
-            format!("{id} security"),
-            true,
-            "security-changed",
-            format!("no longer accepts {}", show(gone)),
-        );
+        let message = format!("no longer accepts {}", show(gone));
+        d.push(&loc, true, "security-changed", message);
     }
     for added in new.difference(&old) {
-        let was_open = old.is_empty();
-        d.push_at(
-            "security",
-            format!("{id} security"),
-            was_open,
-            "security-changed",
-            if was_open {
-                format!("now requires {} (it needed none)", show(added))
-            } else {
-                format!("also accepts {}", show(added))
-            },
-        );
+        let message = match old.is_empty() {
+            true => format!("now requires {} (it needed none)", show(added)),
+            false => format!("also accepts {}", show(added)),
+        };
+        d.push(&loc, old.is_empty(), "security-changed", message);
     }
 }
 
 fn security_schemes(d: &mut Differ) {
-    let old = d.old.pointer("/components/securitySchemes").cloned();
-    let new = d.new.pointer("/components/securitySchemes").cloned();
-    for (name, o) in obj(old.as_ref()) {
-        let Some(n) = new.as_ref().and_then(|m| m.get(name)) else {
-            continue; // reported through the operations that used it
+    let (old, new) = (
+        d.old.pointer("/components/securitySchemes"),
+        d.new.pointer("/components/securitySchemes"),
+    );
+    for (name, o) in obj(old) {
+        // A scheme that is gone is reported through the operations that used it.
+        let Some(n) = new.and_then(|m| m.get(name)) else {
+            continue;
         };
+        let loc = Loc::new("security", format!("security scheme {name}"));
         for key in [
             "type",
             "in",
@@ -433,131 +321,80 @@ fn security_schemes(d: &mut Differ) {
             "openIdConnectUrl",
         ] {
             if o.get(key) != n.get(key) {
-                d.push_at(
-                    "security",
-                    format!("security scheme {name}"),
-                    true,
-                    "security-scheme-changed",
-                    format!(
-                        "`{key}` changed from {} to {}",
-                        show(o.get(key)),
-                        show(n.get(key))
-                    ),
+                let message = format!(
+                    "`{key}` changed from {} to {}",
+                    show(o.get(key)),
+                    show(n.get(key))
                 );
+                d.push(&loc, true, "security-scheme-changed", message);
             }
         }
     }
 }
 
-fn parameters(d: &mut Differ, id: &str, o: &Op, n: &Op) {
-    let old = params(d.old, o);
-    let new = params(d.new, n);
-    for ((place, name), op) in &old {
-        let at = format!("{id} {place} parameter {name}");
-        let loc = Loc::new("request", Dir::ToService, at.clone());
-        match new.iter().find(|(k, _)| k.0 == *place && k.1 == *name) {
-            None => d.push(
-                &loc,
-                true,
-                "parameter-removed",
-                "removed (clients that send it are refused or ignored)",
-            ),
-            Some((_, np)) => {
-                let (or, nr) = (required(op), required(np));
-                if !or && nr {
-                    d.push(&loc, true, "parameter-required", "became required");
-                } else if or && !nr {
-                    d.push(&loc, false, "parameter-optional", "became optional");
-                }
-                schema::compare(
-                    d,
-                    &loc,
-                    op.get("schema").unwrap_or(&Value::Null),
-                    np.get("schema").unwrap_or(&Value::Null),
-                );
-            }
+fn parameters(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
+    let (old, new) = (d.old.parameters(o), d.new.parameters(n));
+    let key = |p: &Value| {
+        format!(
+            "{} parameter {}",
+            str_of(p, "in").unwrap_or("?"),
+            str_of(p, "name").unwrap_or("?")
+        )
+    };
+    for op in &old {
+        let loc = Loc::new("request", format!("{id} {}", key(op)));
+        let Some(np) = new.iter().find(|np| key(np) == key(op)) else {
+            let message = "removed (clients that send it are refused or ignored)";
+            d.push(&loc, true, "parameter-removed", message);
+            continue;
+        };
+        match (required(op), required(np)) {
+            (false, true) => d.push(&loc, true, "parameter-required", "became required"),
+            (true, false) => d.push(&loc, false, "parameter-optional", "became optional"),
+            _ => {}
         }
+        schema::compare(d, &loc, schema_of(op), schema_of(np));
     }
-    for ((place, name), np) in &new {
-        if !old.iter().any(|(k, _)| k.0 == *place && k.1 == *name) {
-            let loc = Loc::new(
-                "request",
-                Dir::ToService,
-                format!("{id} {place} parameter {name}"),
-            );
-            if required(np) {
-                d.push(&loc, true, "parameter-added", "added as required");
-            } else {
-                d.push(&loc, false, "parameter-added", "added as optional");
-            }
-        }
+    for np in new
+        .iter()
+        .filter(|np| !old.iter().any(|op| key(op) == key(np)))
+    {
+        let loc = Loc::new("request", format!("{id} {}", key(np)));
+        let how = if required(np) {
+            "added as required"
+        } else {
+            "added as optional"
+        };
+        d.push(&loc, required(np), "parameter-added", how);
     }
-}
-
-/// The parameters of an operation, path-level ones included, keyed by
-/// place and name.
-fn params<'a>(doc: &'a Value, op: &Op<'a>) -> Vec<((String, String), &'a Value)> {
-    let mut out: Vec<((String, String), &'a Value)> = Vec::new();
-    let list = op
-        .item
-        .get("parameters")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .chain(
-            op.op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten(),
-        );
-    for p in list {
-        let p = resolve(doc, p);
-        let key = (
-            p.get("in")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned(),
-            p.get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned(),
-        );
-        out.retain(|(k, _)| *k != key);
-        out.push((key, p));
-    }
-    out
 }
 
 fn required(v: &Value) -> bool {
-    v.get("required").and_then(Value::as_bool) == Some(true)
+    is_true(v, "required")
+}
+
+fn schema_of(v: &Value) -> &Value {
+    v.get("schema").unwrap_or(&Value::Null)
 }
 
 fn request_body(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>) {
-    let loc = Loc::new("request", Dir::ToService, format!("{id} request body"));
-    let old = old.map(|b| resolve(d.old, b));
-    let new = new.map(|b| resolve(d.new, b));
-    match (old, new) {
+    let loc = Loc::new("request", format!("{id} request body"));
+    match (old.map(|b| d.old.resolve(b)), new.map(|b| d.new.resolve(b))) {
         (None, None) => {}
         (Some(_), None) => d.push(&loc, true, "body-removed", "removed"),
         (None, Some(n)) => {
-            let req = required(n);
-            d.push(
-                &loc,
-                req,
-                "body-added",
-                if req {
-                    "added as required"
-                } else {
-                    "added as optional"
-                },
-            );
+            let how = if required(n) {
+                "added as required"
+            } else {
+                "added as optional"
+            };
+            d.push(&loc, required(n), "body-added", how);
         }
         (Some(o), Some(n)) => {
-            if !required(o) && required(n) {
-                d.push(&loc, true, "body-required", "became required");
-            } else if required(o) && !required(n) {
-                d.push(&loc, false, "body-optional", "became optional");
+            match (required(o), required(n)) {
+                (false, true) => d.push(&loc, true, "body-required", "became required"),
+                (true, false) => d.push(&loc, false, "body-optional", "became optional"),
+                _ => {}
             }
             content(d, &loc, o.get("content"), n.get("content"));
         }
@@ -577,213 +414,135 @@ fn content(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) 
             }
         };
         match new.and_then(|n| n.get(mt)) {
-            Some(nm) => schema::compare(
-                d,
-                &here,
-                om.get("schema").unwrap_or(&Value::Null),
-                nm.get("schema").unwrap_or(&Value::Null),
-            ),
+            Some(nm) => schema::compare(d, &here, schema_of(om), schema_of(nm)),
             None if single => {
                 let (nt, nm) = obj(new).next().expect("one media type");
-                d.push(
-                    loc,
-                    true,
-                    "media-type-changed",
-                    format!("media type changed from {mt} to {nt}"),
-                );
-                schema::compare(
-                    d,
-                    loc,
-                    om.get("schema").unwrap_or(&Value::Null),
-                    nm.get("schema").unwrap_or(&Value::Null),
-                );
+                let message = format!("media type changed from {mt} to {nt}");
+                d.push(loc, true, "media-type-changed", message);
+                schema::compare(d, loc, schema_of(om), schema_of(nm));
             }
             None => d.push(loc, true, "media-type-removed", format!("{mt} removed")),
         }
     }
-    if !single {
-        for (mt, _) in obj(new) {
-            if old.and_then(|o| o.get(mt)).is_none() {
-                d.push(loc, false, "media-type-added", format!("{mt} added"));
-            }
-        }
+    for (mt, _) in obj(new).filter(|(mt, _)| !single && old.and_then(|o| o.get(mt)).is_none()) {
+        d.push(loc, false, "media-type-added", format!("{mt} added"));
     }
 }
 
-fn responses(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>) {
-    for (status, or) in obj(old) {
-        let loc = Loc::new("response", Dir::ToClient, format!("{id} {status} response"));
-        let Some(nr) = new.and_then(|n| n.get(status)) else {
-            d.push(
-                &loc,
-                true,
-                "status-removed",
-                "removed from the documented responses",
-            );
-            continue;
-        };
-        let (or, nr) = (resolve(d.old, or), resolve(d.new, nr));
+fn responses<'v>(d: &mut Differ<'v>, id: &str, old: Option<&'v Value>, new: Option<&'v Value>) {
+    let at = |status: &str| Loc::new("response", format!("{id} {status} response"));
+    let gone = ("status-removed", "removed from the documented responses");
+    for (loc, or, nr) in pairs(d, old, new, at, gone) {
         headers(d, &loc, or.get("headers"), nr.get("headers"));
-        let body = Loc {
-            base: format!("{} body", loc.base),
-            ..loc.clone()
-        };
-        match (or.get("content"), nr.get("content")) {
-            (Some(_), None) => d.push(&body, true, "body-removed", "removed"),
-            (None, Some(_)) => d.push(&body, false, "body-added", "added"),
-            (o, n) => content(d, &body, o, n),
+        let (body, oc, nc) = (loc.under("body"), or.get("content"), nr.get("content"));
+        if both(d, &body, oc, nc) {
+            content(d, &body, oc, nc);
         }
     }
-    for (status, _) in obj(new) {
-        if old.and_then(|o| o.get(status)).is_none() {
-            d.push_at(
-                "response",
-                format!("{id} {status} response"),
-                false,
-                "status-added",
-                "added",
-            );
+    for (status, _) in obj(new).filter(|(s, _)| old.and_then(|o| o.get(s)).is_none()) {
+        d.push(&at(status), false, "status-added", "added");
+    }
+}
+
+/// Each entry of `old` with the entry of the same key in `new`, both
+/// resolved, at `at(key)`; an entry `new` lacks is reported as `gone`.
+fn pairs<'a>(
+    d: &mut Differ<'a>,
+    old: Option<&'a Value>,
+    new: Option<&'a Value>,
+    at: impl Fn(&str) -> Loc,
+    gone: (&'static str, &str),
+) -> Vec<(Loc, &'a Value, &'a Value)> {
+    let mut out = Vec::new();
+    for (key, o) in obj(old) {
+        match new.and_then(|n| n.get(key)) {
+            Some(n) => out.push((at(key), d.old.resolve(o), d.new.resolve(n))),
+            None => d.push(&at(key), true, gone.0, gone.1),
         }
     }
+    out
 }
 
 fn headers(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) {
+    // Header names are case-insensitive.
+    let find = |list, name: &str| {
+        obj(list)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, h)| h)
+    };
     for (name, oh) in obj(old) {
-        let here = Loc {
-            base: format!("{} header {name}", loc.base),
-            ..loc.clone()
+        let here = loc.under(&format!("header {name}"));
+        let Some(nh) = find(new, name) else {
+            d.push(&here, true, "header-removed", "removed");
+            continue;
         };
-        // Header names are case-insensitive.
-        let nh = obj(new).find(|(n, _)| n.eq_ignore_ascii_case(name));
-        match nh {
-            None => d.push(&here, true, "header-removed", "removed"),
-            Some((_, nh)) => {
-                let (oh, nh) = (resolve(d.old, oh), resolve(d.new, nh));
-                if required(oh) && !required(nh) {
-                    d.push(&here, true, "header-optional", "became optional");
-                }
-                schema::compare(
-                    d,
-                    &here,
-                    oh.get("schema").unwrap_or(&Value::Null),
-                    nh.get("schema").unwrap_or(&Value::Null),
-                );
-            }
+        let (oh, nh) = (d.old.resolve(oh), d.new.resolve(nh));
+        if required(oh) && !required(nh) {
+            d.push(&here, true, "header-optional", "became optional");
         }
+        schema::compare(d, &here, schema_of(oh), schema_of(nh));
     }
-    for (name, _) in obj(new) {
-        if !obj(old).any(|(o, _)| o.eq_ignore_ascii_case(name)) {
-            let here = Loc {
-                base: format!("{} header {name}", loc.base),
-                ..loc.clone()
-            };
-            d.push(&here, false, "header-added", "added");
-        }
+    for (name, _) in obj(new).filter(|(name, _)| find(old, name).is_none()) {
+        let here = loc.under(&format!("header {name}"));
+        d.push(&here, false, "header-added", "added");
     }
+}
+
+/// A body on one side only is reported removed or added; `true` when both
+/// sides have one.
+fn both(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) -> bool {
+    match (old, new) {
+        (Some(_), None) => d.push(loc, true, "body-removed", "removed"),
+        (None, Some(_)) => d.push(loc, false, "body-added", "added"),
+        _ => return old.is_some(),
+    }
+    false
 }
 
 /// Notifications: the service sends the callback's request, the client
 /// reads it, so its body follows the response rules.
-fn callbacks(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>) {
-    for (name, oc) in obj(old) {
-        let base = format!("{id} callback {name}");
-        let Some(nc) = new.and_then(|n| n.get(name)) else {
-            d.push_at(
-                "notification",
-                base,
-                true,
-                "callback-removed",
-                "removed: the service no longer documents this notification",
-            );
-            continue;
-        };
-        let (oc, nc) = (resolve(d.old, oc), resolve(d.new, nc));
+fn callbacks<'v>(d: &mut Differ<'v>, id: &str, old: Option<&'v Value>, new: Option<&'v Value>) {
+    let at = |name: &str| Loc::new("notification", format!("{id} callback {name}"));
+    let gone = (
+        "callback-removed",
+        "removed: the service no longer documents this notification",
+    );
+    for (loc, oc, nc) in pairs(d, old, new, at, gone) {
+        // One expression on each side: compare them even if it changed.
+        let only = (obj(Some(oc)).count() == 1 && obj(Some(nc)).count() == 1)
+            .then(|| obj(Some(nc)).next());
         for (expr, oi) in obj(Some(oc)) {
-            let Some(ni) = nc.get(expr).or_else(|| {
-                // One expression on each side: compare them even if the
-                // expression changed.
-                (obj(Some(oc)).count() == 1 && obj(Some(nc)).count() == 1)
-                    .then(|| obj(Some(nc)).next().map(|(_, v)| v))
-                    .flatten()
-            }) else {
-                d.push_at(
-                    "notification",
-                    format!("{base} {expr}"),
-                    true,
-                    "callback-removed",
-                    "removed",
-                );
+            let Some(ni) = nc.get(expr).or(only.flatten().map(|(_, v)| v)) else {
+                d.push(&loc.under(expr), true, "callback-removed", "removed");
                 continue;
             };
-            let (oi, ni) = (resolve(d.old, oi), resolve(d.new, ni));
-            for (method, oop) in obj(Some(oi)) {
-                if !METHODS.contains(&method.as_str()) {
-                    continue;
-                }
-                let here = format!("{base} {}", method.to_uppercase());
+            let (oi, ni) = (d.old.resolve(oi), d.new.resolve(ni));
+            for (method, oop) in obj(Some(oi)).filter(|(m, _)| METHODS.contains(m)) {
+                let here = loc.under(&method.to_uppercase());
                 let Some(nop) = ni.get(method) else {
-                    d.push_at("notification", here, true, "callback-removed", "removed");
+                    d.push(&here, true, "callback-removed", "removed");
                     continue;
                 };
-                let loc = Loc::new("notification", Dir::ToClient, format!("{here} body"));
-                match (oop.get("requestBody"), nop.get("requestBody")) {
-                    (Some(ob), Some(nb)) => {
-                        let (ob, nb) = (resolve(d.old, ob), resolve(d.new, nb));
-                        content(d, &loc, ob.get("content"), nb.get("content"));
-                    }
-                    (Some(_), None) => d.push(&loc, true, "body-removed", "removed"),
-                    (None, Some(_)) => d.push(&loc, false, "body-added", "added"),
-                    (None, None) => {}
+                let body = here.under("body");
+                let (ob, nb) = (oop.get("requestBody"), nop.get("requestBody"));
+                if let (true, Some(ob), Some(nb)) = (both(d, &body, ob, nb), ob, nb) {
+                    let (ob, nb) = (d.old.resolve(ob), d.new.resolve(nb));
+                    content(d, &body, ob.get("content"), nb.get("content"));
                 }
             }
         }
     }
-    for (name, nc) in obj(new) {
-        if old.and_then(|o| o.get(name)).is_none() {
-            let nc = resolve(d.new, nc);
-            let requests: Vec<String> = obj(Some(nc))
-                .flat_map(|(expr, item)| {
-                    obj(Some(resolve(d.new, item)))
-                        .filter(|(m, _)| METHODS.contains(&m.as_str()))
-                        .map(move |(m, _)| format!("{} {expr}", m.to_uppercase()))
-                })
-                .collect();
-            d.push_at(
-                "notification",
-                format!("{id} callback {name}"),
-                false,
-                "callback-added",
-                format!("added: {}", requests.join(", ")),
-            );
-        }
+    for (name, nc) in obj(new).filter(|(name, _)| old.and_then(|o| o.get(name)).is_none()) {
+        let items = obj(Some(d.new.resolve(nc))).flat_map(|(expr, item)| {
+            let methods = obj(Some(d.new.resolve(item))).filter(|(m, _)| METHODS.contains(m));
+            methods.map(move |(m, _)| format!("{} {expr}", m.to_uppercase()))
+        });
+        let message = format!("added: {}", items.collect::<Vec<_>>().join(", "));
+        d.push(&at(name), false, "callback-added", message);
     }
-}
-
-/// Follows local `$ref`s to the end of the chain.
-pub fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
-    let mut v = v;
-    for _ in 0..16 {
-        match v
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-            .and_then(|p| doc.pointer(&crate::bundle::percent_decode(p)))
-        {
-            Some(t) => v = t,
-            None => break,
-        }
-    }
-    v
-}
-
-pub fn obj(v: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
-    v.and_then(Value::as_object).into_iter().flat_map(Map::iter)
 }
 
 /// A value for a message: JSON, or `nothing` when absent.
 pub fn show(v: Option<&Value>) -> String {
-    match v {
-        None => "nothing".into(),
-        Some(v) => v.to_string(),
-    }
+    v.map_or_else(|| "nothing".into(), |v| to_json(v).to_string())
 }

@@ -1,0 +1,243 @@
+//! `x-source`: every rule of the contract names where it comes from.
+//!
+//! The root's `x-sources` maps a short key to `{title, url?}`. A reference
+//! is `<key>` or `<key>: <note>`; the key `ours` (our reading) needs the
+//! note, which gives the reason. `x-source` sits on the node that carries
+//! the rule: a reference or a list of them covers every rule of the node;
+//! a mapping names each rule (`"*"` covers the rules it does not name).
+//!
+//! The rules: on a schema (not a bare `$ref`), the keywords of [`KEYWORDS`]
+//! (`required` when non-empty; `additionalProperties` when `false`;
+//! `nullable`, `uniqueItems` and the exclusive bounds when `true`); on a
+//! parameter or header, `required: true`; on a response, its `status`; on
+//! a security scheme, the `scheme`. `x-rules` (on an operation or a
+//! schema) and `x-error-codes` (on a response) list further rules, each
+//! entry with its own `x-source`.
+
+use std::collections::BTreeMap;
+
+use crate::document::{entries, escape, is_true, seq, str_of, Document, Side, Value, Visit};
+
+/// The schema keywords that are rules.
+pub const KEYWORDS: &str = "minLength maxLength pattern format minimum maximum \
+    exclusiveMinimum exclusiveMaximum minItems maxItems uniqueItems enum default required \
+    additionalProperties nullable x-extensible-enum";
+
+/// Whether `keyword` states a rule on this schema.
+pub fn is_rule(schema: &Value, keyword: &str) -> bool {
+    match keyword {
+        _ if schema.get("$ref").is_some() || !KEYWORDS.split_whitespace().any(|k| k == keyword) => {
+            false
+        }
+        "required" => seq(schema.get("required")).next().is_some(),
+        "additionalProperties" => schema.get(keyword).and_then(Value::as_bool) == Some(false),
+        "nullable" | "uniqueItems" | "exclusiveMinimum" | "exclusiveMaximum" => {
+            is_true(schema, keyword)
+        }
+        _ => schema.get(keyword).is_some(),
+    }
+}
+
+/// The references `node` gives for `rule`, as written (none: no source).
+pub fn references<'v>(node: &'v Value, rule: &str) -> Vec<&'v str> {
+    let given = match node.get("x-source") {
+        Some(Value::Mapping(m)) => m.get(rule).or_else(|| m.get("*")),
+        other => other,
+    };
+    match given {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Sequence(list)) => list.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What the check found.
+#[derive(Default, Debug, PartialEq, serde::Deserialize)]
+pub struct Report {
+    pub rules: usize,
+    /// The rules without a valid source, each `pointer: why`.
+    pub missing: Vec<String>,
+    /// Other mistakes in `x-sources` and `x-source`.
+    pub problems: Vec<String>,
+    /// Source key -> how many rules cite it.
+    pub by_source: BTreeMap<String, usize>,
+}
+
+impl Report {
+    /// `sources: N rules, M without a source` and the count by source.
+    pub fn summary(&self) -> [String; 2] {
+        let by: Vec<String> = self
+            .by_source
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        let by = if by.is_empty() {
+            "none".to_owned()
+        } else {
+            by.join(", ")
+        };
+        [
+            format!(
+                "sources: {} rules, {} without a source",
+                self.rules,
+                self.missing.len()
+            ),
+            format!("by source: {by}"),
+        ]
+    }
+}
+
+/// Counts every rule of the document and checks its source.
+pub fn check(doc: &Document) -> Report {
+    let mut c = Checker {
+        registry: Vec::new(),
+        report: Report::default(),
+    };
+    match doc.get("x-sources") {
+        Some(Value::Mapping(_)) => {}
+        _ => c
+            .report
+            .problems
+            .push("the document has no `x-sources` registry".into()),
+    }
+    for (key, entry) in entries(doc.get("x-sources")) {
+        if str_of(entry, "title").is_none_or(|t| t.trim().is_empty()) {
+            let problem = format!(
+                "/x-sources/{}: a source needs a non-empty `title`",
+                escape(key)
+            );
+            c.report.problems.push(problem);
+        }
+        c.registry.push(key.to_owned());
+    }
+    doc.walk(&mut c);
+    c.report
+}
+
+struct Checker {
+    registry: Vec<String>,
+    report: Report,
+}
+
+impl Checker {
+    /// The rules a node states, each with its source.
+    fn node(&mut self, at: &str, node: &Value, rules: &[&str]) {
+        for rule in rules {
+            let here = match node.get(*rule) {
+                Some(_) => format!("{at}/{}", escape(rule)),
+                None => format!("{at} ({rule})"),
+            };
+            self.rule(&here, references(node, rule), node.get("x-source"));
+        }
+        for (key, _) in entries(node.get("x-source")) {
+            if key != "*" && !rules.contains(&key) {
+                let problem =
+                    format!("{at}/x-source: names `{key}`, which is not a rule of this node");
+                self.report.problems.push(problem);
+            }
+        }
+    }
+
+    /// The entries of an `x-rules` or `x-error-codes` list.
+    fn listed(&mut self, at: &str, node: &Value, list: &str, field: &str) {
+        for (i, entry) in seq(node.get(list)).enumerate() {
+            let here = format!("{at}/{list}/{i}");
+            if str_of(entry, field).is_none_or(|t| t.trim().is_empty()) {
+                let problem = format!("{here}: an entry of `{list}` needs a `{field}`");
+                self.report.problems.push(problem);
+            }
+            self.rule(&here, references(entry, field), entry.get("x-source"));
+        }
+    }
+
+    fn rule(&mut self, here: &str, refs: Vec<&str>, given: Option<&Value>) {
+        self.report.rules += 1;
+        let why = match (refs.is_empty(), given) {
+            (true, None) => Some("no x-source".to_owned()),
+            (true, Some(_)) => Some("x-source does not give a reference for it".to_owned()),
+            (false, _) => refs.iter().find_map(|r| self.invalid(r)),
+        };
+        match why {
+            Some(why) => self.report.missing.push(format!("{here}: {why}")),
+            None => {
+                for r in refs {
+                    *self.report.by_source.entry(key(r).to_owned()).or_default() += 1;
+                }
+            }
+        }
+    }
+
+    /// Why a reference is not valid, if it is not.
+    fn invalid(&self, reference: &str) -> Option<String> {
+        let (key, note) = reference.split_once(':').unwrap_or((reference, ""));
+        let key = key.trim();
+        if !self.registry.iter().any(|k| k == key) {
+            return Some(format!("`{key}` is not a key of x-sources"));
+        }
+        (key == "ours" && note.trim().is_empty())
+            .then(|| "`ours` needs the reason (`ours: <why>`)".to_owned())
+    }
+}
+
+/// The source key of a reference.
+pub fn key(reference: &str) -> &str {
+    reference.split(':').next().unwrap_or_default().trim()
+}
+
+impl<'a> Visit<'a> for Checker {
+    fn schema(&mut self, at: &str, schema: &'a Value) {
+        let rules: Vec<&str> = KEYWORDS
+            .split_whitespace()
+            .filter(|k| is_rule(schema, k))
+            .collect();
+        self.node(at, schema, &rules);
+        self.listed(at, schema, "x-rules", "rule");
+    }
+
+    fn parameter(&mut self, at: &str, p: &'a Value, _side: Side) {
+        let required: &[&str] = if is_true(p, "required") {
+            &["required"]
+        } else {
+            &[]
+        };
+        self.node(at, p, required);
+    }
+
+    fn response(&mut self, at: &str, r: &'a Value) {
+        self.node(at, r, &["status"]);
+        self.listed(at, r, "x-error-codes", "code");
+    }
+
+    fn operation(&mut self, at: &str, op: &'a Value) {
+        self.listed(at, op, "x-rules", "rule");
+    }
+
+    fn security_scheme(&mut self, at: &str, scheme: &'a Value) {
+        self.node(at, scheme, &["scheme"]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each directory of `xtask/tests/sources/` holds a small document
+    /// and the report it must give.
+    #[test]
+    fn every_fixture_gets_its_report() {
+        let dir = crate::root().join("xtask/tests/sources");
+        let mut cases = 0;
+        for case in std::fs::read_dir(&dir).unwrap() {
+            let case = case.unwrap().path();
+            if !case.is_dir() {
+                continue;
+            }
+            let read = |f: &str| std::fs::read_to_string(case.join(f)).unwrap();
+            let doc = Document::parse(&read("openapi.yaml"), "fixture").unwrap();
+            let expected: Report = serde_yaml::from_str(&read("expected.yaml")).unwrap();
+            assert_eq!(check(&doc), expected, "{}", case.display());
+            cases += 1;
+        }
+        assert!(cases >= 3, "the fixtures are missing");
+    }
+}
