@@ -34,7 +34,9 @@ const TYPES: &[(&str, Deserialize, Schema)] = table! {
     "CallbackUrl" => types::CallbackUrl,
     "ConfigId" => types::ConfigId,
     "ErrorResponse" => types::ErrorResponse,
+    "NestedError" => types::NestedError,
     "NotificationSignature" => types::NotificationSignature,
+    "OtherRecordNotification" => types::OtherRecordNotification,
     "PageLimit" => paging::PageLimit,
     "PageOffset" => paging::PageOffset,
     "ProjectId" => types::ProjectId,
@@ -47,10 +49,15 @@ const TYPES: &[(&str, Deserialize, Schema)] = table! {
     "RecordFormat" => types::RecordFormat,
     "RecordNewFileStartNotification" => types::RecordNewFileStartNotification,
     "RecordNotification" => types::RecordNotification,
+    "RecordNotificationBody" => types::RecordNotificationBody,
     "RecordOverNotification" => types::RecordOverNotification,
     "RecordStartNotification" => types::RecordStartNotification,
+    "RequestedEvent" => types::RequestedEvent,
+    "RequestedSignType" => types::RequestedSignType,
     "SignType" => types::SignType,
     "SubscribedEvent" => types::SubscribedEvent,
+    "UnlistedEvent" => types::UnlistedEvent,
+    "UnlistedSignType" => types::UnlistedSignType,
 };
 
 fn main() {
