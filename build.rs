@@ -29,7 +29,7 @@ fn main() -> ExitCode {
 
 fn generate() -> Result<(), String> {
     let text = fs::read_to_string(SPEC).map_err(|e| format!("reading it: {e}"))?;
-    let spec: openapiv3::OpenAPI = serde_yaml::from_str(&text)
+    let spec = progenitor_rules::parse_document(&text)
         .map_err(|e| format!("it is not an OpenAPI 3.0 document: {e}"))?;
 
     let problems = progenitor_rules::progenitor_rule_violations(&spec);

@@ -56,10 +56,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .app("live")
         .notify_callback_url(Some(receiver_url.parse()?))
         .notify_event_subscription(vec![
-            SubscribedEvent::RecordFileComplete,
-            SubscribedEvent::RecordOver,
+            SubscribedEvent::RecordFileComplete.into(),
+            SubscribedEvent::RecordOver.into(),
         ])
-        .sign_type(SignType::Hmacsha256)
+        .sign_type(Some(SignType::Hmacsha256.into()))
         .key(Some(KEY.parse()?));
     let created = client
         .create_record_callback_config()

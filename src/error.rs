@@ -64,13 +64,17 @@ impl RequestId for ApiError {
 /// Convert the generated client's error with `?` or `ApiError::from`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
+// The error body lists every form of error Huawei's SDKs read, so the
+// `Service` variant is large; errors are rare, and boxing it would change
+// how callers match on `body`.
+#[allow(clippy::large_enum_variant)]
 pub enum ApiError {
     /// The input was refused before anything was sent; the message names
     /// the field and what is wrong with it.
     #[error("invalid request: {0}")]
     InvalidRequest(String),
     /// The service (or its API gateway) answered with an error body.
-    #[error("{status} {}: {}{}{}", .body.error_code, .body.error_msg, detail(.body), rid(.request_id))]
+    #[error("{status} {}: {}{}{}", code_text(.body), message_text(.body), detail(.body), rid(.request_id))]
     Service {
         /// The HTTP status.
         status: u16,
@@ -109,6 +113,47 @@ pub enum ApiError {
     Hook(String),
 }
 
+/// The code of an error body, in whichever form it came: `error_code`,
+/// `code`, or a nested `error.code` (the forms the contract's
+/// `ErrorResponse` lists, in the order Huawei's SDKs read them).
+fn code_of(body: &ErrorResponse) -> Option<&str> {
+    use crate::types::{ErrorResponseCode, NestedErrorCode};
+    body.error_code
+        .as_deref()
+        .or(match &body.code {
+            Some(ErrorResponseCode::String(c)) => Some(c.as_str()),
+            _ => None,
+        })
+        .or(match body.error.as_ref().and_then(|e| e.code.as_ref()) {
+            Some(NestedErrorCode::String(c)) => Some(c.as_str()),
+            _ => None,
+        })
+}
+
+fn code_text(body: &ErrorResponse) -> String {
+    use crate::types::{ErrorResponseCode, NestedErrorCode};
+    if let Some(code) = code_of(body) {
+        return code.to_owned();
+    }
+    match (
+        &body.code,
+        body.error.as_ref().and_then(|e| e.code.as_ref()),
+    ) {
+        (Some(ErrorResponseCode::Int64(n)), _) | (_, Some(NestedErrorCode::Int64(n))) => {
+            n.to_string()
+        }
+        _ => "(no error code)".to_owned(),
+    }
+}
+
+fn message_text(body: &ErrorResponse) -> &str {
+    body.error_msg
+        .as_deref()
+        .or(body.message.as_deref())
+        .or(body.error.as_ref().and_then(|e| e.message.as_deref()))
+        .unwrap_or("(no error message)")
+}
+
 fn detail(body: &ErrorResponse) -> String {
     body.error_detail
         .as_deref()
@@ -127,7 +172,7 @@ impl ApiError {
     /// The service's `error_code` (`LIVE.100011001`, `APIGW.0301`, ...).
     pub fn error_code(&self) -> Option<&str> {
         match self {
-            ApiError::Service { body, .. } => Some(&body.error_code),
+            ApiError::Service { body, .. } => code_of(body),
             _ => None,
         }
     }

@@ -243,15 +243,16 @@ impl Client {
                 let page = call.send().await?.into_inner();
                 let got = page.callback_config.len() as u64;
                 let listed = cursor.listed + got;
-                let total = u64::try_from(page.total).unwrap_or(0);
+                // `total` is optional in the contract: without it, a short
+                // or empty page is the end.
+                let total = page.total.map(|t| u64::try_from(t).unwrap_or(0));
                 let next_offset = cursor.offset + got as u32;
-                let finished = got == 0 || got < u64::from(page_size.get()) || listed >= total;
+                let finished = got == 0
+                    || got < u64::from(page_size.get())
+                    || total.is_some_and(|t| listed >= t);
                 if !finished && next_offset > u32::from(PageOffset::MAX) {
                     // More pages exist than offsets the service takes.
-                    return Err(ApiError::Incomplete {
-                        listed,
-                        total: Some(total),
-                    });
+                    return Err(ApiError::Incomplete { listed, total });
                 }
                 let next = Cursor {
                     offset: next_offset,

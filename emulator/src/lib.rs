@@ -18,7 +18,7 @@
 //! let emulator = Emulator::start(EmulatorConfig::default()).await?;
 //! let client = Client::with_context(emulator.base_url(), ClientContext::anonymous()).unwrap();
 //! let page = client.list_record_callback_configs().project_id("p1").send().await.unwrap();
-//! assert_eq!(page.total, 0);
+//! assert_eq!(page.total, Some(0));
 //! emulator.stop().await;
 //! # Ok(()) }
 //! ```

@@ -67,6 +67,14 @@ impl Failure {
         )
     }
 
+    /// A value the contract lets a client send back (an unlisted event or
+    /// signing method) but that this service does not know.
+    fn unknown(field: &str, value: &str) -> Self {
+        Self::invalid(format!(
+            "{field}: `{value}` is not a value this service knows"
+        ))
+    }
+
     fn exists(domain: &str, app: &str, id: &str) -> Self {
         Self::live(
             StatusCode::BAD_REQUEST,
@@ -291,6 +299,7 @@ async fn create(
         Ok(s) => Ok(json_response(StatusCode::CREATED, &s.config)),
         Err(StoreError::Exists { id }) => Err(Failure::exists(&domain, &app, &id)),
         Err(StoreError::NotFound) => Err(Failure::not_found("")),
+        Err(StoreError::Unknown { field, value }) => Err(Failure::unknown(&field, &value)),
     }
 }
 
@@ -334,7 +343,7 @@ async fn list(
         limit.get().into(),
     );
     let list = types::RecordCallbackConfigList {
-        total: i32::try_from(total).unwrap_or(i32::MAX),
+        total: Some(i32::try_from(total).unwrap_or(i32::MAX)),
         callback_config: page,
     };
     Ok(json_response(StatusCode::OK, &list))
@@ -376,6 +385,7 @@ async fn update(
         Ok(s) => Ok(json_response(StatusCode::OK, &s.config)),
         Err(StoreError::Exists { id: other }) => Err(Failure::exists(&domain, &app, &other)),
         Err(StoreError::NotFound) => Err(Failure::not_found(&id)),
+        Err(StoreError::Unknown { field, value }) => Err(Failure::unknown(&field, &value)),
     }
 }
 

@@ -6,7 +6,8 @@ use chrono::{DateTime, SubsecRound, Utc};
 
 use live_record_callbacks::secret::CallbackKey;
 use live_record_callbacks::types::{
-    RecordCallbackConfig, RecordCallbackConfigRequest, SignType, SubscribedEvent,
+    RecordCallbackConfig, RecordCallbackConfigRequest, RequestedEvent, RequestedSignType, SignType,
+    SubscribedEvent,
 };
 
 /// A stored config: what the service returns, plus what it keeps to itself.
@@ -29,6 +30,10 @@ pub(crate) enum StoreError {
     Exists { id: String },
     /// No config has this id in the project.
     NotFound,
+    /// The body names an event or signing method the contract accepts
+    /// (so that a config read back can be sent again) but the service does
+    /// not know.
+    Unknown { field: String, value: String },
 }
 
 #[derive(Default)]
@@ -55,11 +60,30 @@ fn stored(
     body: RecordCallbackConfigRequest,
     created: DateTime<Utc>,
     updated: DateTime<Utc>,
-) -> Stored {
-    // The document's default (the generated `Default`).
-    let sign_type = body.sign_type.unwrap_or_default();
-    let events = body.notify_event_subscription;
-    Stored {
+) -> Result<Stored, StoreError> {
+    let sign_type = match body.sign_type {
+        None => SignType::Hmacsha256,
+        Some(RequestedSignType::SignType(s)) => s,
+        Some(RequestedSignType::UnlistedSignType(other)) => {
+            return Err(StoreError::Unknown {
+                field: "sign_type".into(),
+                value: other.to_string(),
+            })
+        }
+    };
+    let events = body
+        .notify_event_subscription
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| match e {
+            RequestedEvent::SubscribedEvent(e) => Ok(e),
+            RequestedEvent::UnlistedEvent(other) => Err(StoreError::Unknown {
+                field: format!("notify_event_subscription[{i}]"),
+                value: other.to_string(),
+            }),
+        })
+        .collect::<Result<Vec<SubscribedEvent>, _>>()?;
+    Ok(Stored {
         config: RecordCallbackConfig {
             id,
             publish_domain: body.publish_domain.to_string(),
@@ -73,7 +97,7 @@ fn stored(
         key: body.key,
         sign_type,
         events,
-    }
+    })
 }
 
 impl Store {
@@ -92,9 +116,9 @@ impl Store {
                 id: existing.clone(),
             });
         }
+        let s = stored(id.clone(), body, now, now)?;
         self.next_seq += 1;
         let seq = self.next_seq;
-        let s = stored(id.clone(), body, now, now);
         p.id_of_pair.insert(pair, id.clone());
         p.seq_of_id.insert(id, seq);
         p.by_seq.insert(seq, s.clone());
@@ -126,7 +150,7 @@ impl Store {
             }
         }
         let created = old.config.create_time.unwrap_or(now);
-        let s = stored(id.to_owned(), body, created, now);
+        let s = stored(id.to_owned(), body, created, now)?;
         p.id_of_pair.remove(&old_pair);
         p.id_of_pair.insert(new_pair, id.to_owned());
         p.by_seq.insert(seq, s.clone());

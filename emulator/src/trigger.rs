@@ -163,7 +163,8 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
     )
     .simple()
     .to_string();
-    let job_id = || uuid::Uuid::new_v4().simple().to_string();
+    // Huawei's examples print job ids as hyphenated UUIDs.
+    let job_id = || uuid::Uuid::new_v4().hyphenated().to_string();
     let project_id = project.to_owned();
     let (publish_domain, app, stream) = (r.publish_domain.clone(), r.app.clone(), r.stream.clone());
     let record_format = RecordFormat("HLS".to_owned());
@@ -176,8 +177,9 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
             app,
             stream,
             record_format,
-            file_size: 0,
-            record_duration: 0,
+            // A recording that just started has no file yet.
+            file_size: None,
+            record_duration: None,
             play_url: None,
             auth_timestamp: None,
             auth_sign: None,
@@ -193,8 +195,8 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
                 app,
                 stream,
                 record_format,
-                file_size: 0,
-                record_duration: 0,
+                file_size: None,
+                record_duration: None,
                 play_url: None,
                 auth_timestamp: None,
                 auth_sign: None,
@@ -228,9 +230,11 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
                 end_time: now,
                 width: Some(1280),
                 height: Some(720),
-                obs_location: "cn-north-4".to_owned(),
-                obs_bucket: "live-emulator".to_owned(),
-                obs_object: object,
+                // As in Huawei's examples: the OBS endpoint, the bucket and
+                // the object's path in it.
+                obs_location: Some("https://obs.cn-north-4.myhuaweicloud.com".to_owned()),
+                obs_bucket: Some("live-emulator".to_owned()),
+                obs_object: Some(object),
                 play_url: None,
                 auth_timestamp: None,
                 auth_sign: None,
@@ -245,8 +249,8 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
             app,
             stream,
             record_format,
-            file_size: 0,
-            record_duration: 0,
+            file_size: Some(0),
+            record_duration: Some(0),
             play_url: None,
             auth_timestamp: None,
             auth_sign: None,
@@ -260,8 +264,8 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
             app,
             stream,
             record_format,
-            file_size: 0,
-            record_duration: 0,
+            file_size: Some(0),
+            record_duration: Some(0),
             play_url: None,
             auth_timestamp: None,
             auth_sign: None,

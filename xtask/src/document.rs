@@ -73,7 +73,8 @@ impl Document {
 
     /// The same document read as typed OpenAPI 3.0 (progenitor's view).
     pub fn openapi(&self) -> Result<openapiv3::OpenAPI> {
-        serde_yaml::from_value(self.root.clone())
+        crate::progenitor_rules::parse_value(self.root.clone())
+            .map_err(anyhow::Error::msg)
             .context("the document does not parse as an OpenAPI 3.0 document")
     }
 

@@ -120,7 +120,17 @@ impl Entry {
                 if self.operation.is_some() {
                     self.operation(doc)?;
                 }
-                (reference(NOTIFICATION), Side::Response)
+                // The event's own schema, through the union's discriminator,
+                // so that a disagreement names the field rather than `oneOf`.
+                let event = value.get("event_type").and_then(Json::as_str);
+                let mapped = event.and_then(|e| {
+                    let at = format!("{NOTIFICATION}/discriminator/mapping/{e}");
+                    doc.pointer(&at)?.as_str().map(reference)
+                });
+                (
+                    mapped.unwrap_or_else(|| reference(NOTIFICATION)),
+                    Side::Response,
+                )
             }
             Part::Parameters => return self.parameters(doc, value),
             Part::Request => {

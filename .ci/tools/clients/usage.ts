@@ -40,7 +40,10 @@ type ListQuery = NonNullable<operations["ListRecordCallbackConfigs"]["parameters
 export const query: ListQuery = { publish_domain: "push.example.com", offset: 0, limit: 10 };
 type Page = operations["ListRecordCallbackConfigs"]["responses"][200]["content"]["application/json"];
 export function total(page: Page): number {
-  return page.callback_config.reduce((n) => n + 1, 0) <= page.total ? page.total : -1;
+  // Both fields are optional (a tolerant reading): an absent list is empty,
+  // an absent total unknown.
+  const listed = (page.callback_config ?? []).reduce((n) => n + 1, 0);
+  return page.total === undefined || listed <= page.total ? (page.total ?? listed) : -1;
 }
 
 // Errors carry a code and a message; the request id sits in a header.

@@ -8,6 +8,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::builder::TypedValueParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures::TryStreamExt;
 use live_record_callbacks::auth::{self, AkSkCredentials, Authenticator, Credentials, IamToken};
@@ -215,6 +216,16 @@ fn operation_command(op: CliCommand) -> Command {
                     )),
             );
         }
+    }
+    // The document lets a request carry a sign type it does not list, so
+    // that a config read back can be sent back unchanged; what a user types
+    // is held to the values the service documents.
+    if has_arg(&cmd, "sign-type") {
+        cmd = cmd.mut_arg("sign-type", |a| {
+            a.value_parser(
+                values::one_of(enums::all::<types::SignType>()).map(types::RequestedSignType::from),
+            )
+        });
     }
     if has_arg(&cmd, "json-body") {
         let flags: Vec<&'static str> = fields::body_of(operation)

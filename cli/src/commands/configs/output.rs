@@ -55,7 +55,7 @@ pub fn print_request_id(id: Option<&str>) {
 macro_rules! add_body_extras {
     ($output:expr, $matches:expr, $request:expr) => {{
         if let Some(events) = $matches.get_many::<types::SubscribedEvent>(EVENTS) {
-            let events: Vec<types::SubscribedEvent> = events.cloned().collect();
+            let events: Vec<types::RequestedEvent> = events.cloned().map(Into::into).collect();
             *$request = $request
                 .clone()
                 .body_map(|body| body.notify_event_subscription(events));
