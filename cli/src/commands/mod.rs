@@ -21,7 +21,8 @@ pub struct CredentialArgs {
         hide_env_values = true
     )]
     pub sk: Option<String>,
-    /// IAM token, sent or accepted in X-Auth-Token.
-    #[arg(long, hide_env_values = true)]
+    /// IAM token, sent or accepted in X-Auth-Token. Prefer the environment
+    /// variable: a flag's value is visible to other users in the process list.
+    #[arg(long, env = configs::ENV_TOKEN, hide_env_values = true)]
     pub token: Option<String>,
 }
