@@ -6,15 +6,18 @@ use clap::{Parser, Subcommand};
 
 mod bundle;
 mod check;
+mod deref;
 mod dialect;
 mod diff;
 mod docs;
 mod documented;
 mod examples;
 mod notifications;
+mod postman;
 mod probe;
 #[path = "../../build/progenitor_rules.rs"]
 mod progenitor_rules;
+mod rendition31;
 mod snapshot;
 
 /// Checks and publishes the OpenAPI contract of live-record-callbacks.
