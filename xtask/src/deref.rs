@@ -19,7 +19,8 @@
 //!   is used, and an unused component is a warning in most linters.
 //! - An operation written out more than once (a callback that create and
 //!   update share) keeps its `operationId` at its first place in document
-//!   order only, as operation ids must be unique.
+//!   order; the later copies take `<id>_<the operation's id>`, as ids must
+//!   be unique and some generators warn about an operation without one.
 
 use anyhow::{bail, Result};
 use serde_yaml::{Mapping, Value};
@@ -70,28 +71,36 @@ fn components(doc: &Value, v: &Value, chain: &mut Vec<String>) -> Result<Mapping
     Ok(kept)
 }
 
-/// Removes the `operationId` of every operation after the first with the
-/// same id: paths' operations, then their callbacks', in document order.
+/// Renames every operation after the first with the same `operationId`,
+/// in document order (paths' operations, then their callbacks'), to
+/// `<id>_<the id of the operation whose callback it is>`.
 fn unique_operation_ids(doc: &mut Value) {
-    fn path_item(item: &mut Value, seen: &mut Vec<String>) {
+    fn path_item(item: &mut Value, parent: Option<&str>, seen: &mut Vec<String>) {
         let Value::Mapping(item) = item else { return };
         for (method, op) in item.iter_mut() {
             if !METHODS.contains(&method.as_str().unwrap_or("")) {
                 continue;
             }
             let Value::Mapping(op) = op else { continue };
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                if seen.iter().any(|s| s == id) {
-                    op.remove("operationId");
-                } else {
-                    seen.push(id.to_owned());
+            let mut id = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            if let (Some(own), Some(parent)) = (&id, parent) {
+                if seen.contains(own) {
+                    let renamed = format!("{own}_{parent}");
+                    op.insert("operationId".into(), renamed.clone().into());
+                    id = Some(renamed);
                 }
+            }
+            if let Some(id) = &id {
+                seen.push(id.clone());
             }
             if let Some(Value::Mapping(callbacks)) = op.get_mut("callbacks") {
                 for callback in callbacks.values_mut() {
                     if let Value::Mapping(expressions) = callback {
                         for item in expressions.values_mut() {
-                            path_item(item, seen);
+                            path_item(item, id.as_deref(), seen);
                         }
                     }
                 }
@@ -101,7 +110,7 @@ fn unique_operation_ids(doc: &mut Value) {
     let mut seen = Vec::new();
     if let Some(Value::Mapping(paths)) = doc.get_mut("paths") {
         for item in paths.values_mut() {
-            path_item(item, &mut seen);
+            path_item(item, None, &mut seen);
         }
     }
 }
@@ -246,6 +255,7 @@ paths:
               examples:
                 one: {$ref: '#/components/examples/E'}
     put:
+      operationId: Replace
       callbacks:
         cb:
           '{$request.body#/url}':
@@ -296,13 +306,15 @@ components:
                 "{operationId: Notify, responses: {'200': {description: ok}}}"
             ))
         );
-        // The second copy of the callback loses its operation id.
+        // The second copy of the callback is told apart by its operation.
         assert_eq!(
             pointer(
                 &got,
                 "paths/~1a/put/callbacks/cb/%7B$request.body%23~1url%7D/post"
             ),
-            Some(&y("responses: {'200': {description: ok}}"))
+            Some(&y(
+                "{operationId: Notify_Replace, responses: {'200': {description: ok}}}"
+            ))
         );
         assert_eq!(
             pointer(

@@ -9,8 +9,10 @@
 //!   generated, so the copy costs nothing; references inside the path item
 //!   (schemas, examples under `components`) stay references;
 //!   The operation keeps its `operationId` in the webhook, where Redocly
-//!   requires one, and the callbacks' copies lose it (ids must be unique,
-//!   and nothing calls a callback by its id);
+//!   requires one and @hey-api/openapi-ts names the webhook's types after
+//!   it (`NotifyRecordEventWebhookPayload`); the callbacks' operation takes
+//!   the id with `Callback` appended, as ids must be unique and
+//!   openapi-generator warns about a callback operation without one;
 //! - server variables lose their `description`: @apidevtools/swagger-parser's
 //!   bundled 3.1 schema refuses it (a tool bug, APIDevTools/swagger-cli#83),
 //!   and users would read "invalid". The 3.0 source and its renditions keep
@@ -44,7 +46,7 @@ pub fn finish(doc: Value) -> Result<Value> {
             .collect();
         for (k, v) in map.iter_mut() {
             if k.as_str() != Some("webhooks") {
-                drop_callback_operation_ids(v, &ids);
+                rename_callback_operation_ids(v, &ids);
             }
         }
         map.insert("webhooks".into(), Value::Mapping(hooks));
@@ -52,14 +54,14 @@ pub fn finish(doc: Value) -> Result<Value> {
     Ok(doc)
 }
 
-/// Removes `ids` from the operations of every `callbacks` map inside `v`
-/// (operations' and `components/callbacks`). Examples and extensions are
-/// data.
-fn drop_callback_operation_ids(v: &mut Value, ids: &[String]) {
+/// Renames the operations of every `callbacks` map inside `v` (operations'
+/// and `components/callbacks`) whose id is one of `ids` to `<id>Callback`.
+/// Examples and extensions are data.
+fn rename_callback_operation_ids(v: &mut Value, ids: &[String]) {
     let Value::Mapping(m) = v else {
         if let Value::Sequence(s) = v {
             s.iter_mut()
-                .for_each(|v| drop_callback_operation_ids(v, ids));
+                .for_each(|v| rename_callback_operation_ids(v, ids));
         }
         return;
     };
@@ -80,17 +82,17 @@ fn drop_callback_operation_ids(v: &mut Value, ids: &[String]) {
                         .into_iter()
                         .flat_map(|i| i.values_mut())
                     {
-                        if let Value::Mapping(op) = op {
-                            let own = op.get("operationId").and_then(Value::as_str);
-                            if own.is_some_and(|id| ids.iter().any(|i| i == id)) {
-                                op.remove("operationId");
-                            }
+                        let Value::Mapping(op) = op else { continue };
+                        let own = op.get("operationId").and_then(Value::as_str);
+                        if let Some(id) = own.filter(|id| ids.iter().any(|i| i == id)) {
+                            let renamed = format!("{id}Callback");
+                            op.insert("operationId".into(), renamed.into());
                         }
                     }
                 }
             }
         }
-        drop_callback_operation_ids(v, ids);
+        rename_callback_operation_ids(v, ids);
     }
 }
 
@@ -211,11 +213,10 @@ post:
         schema: {$ref: '#/components/schemas/T'}
 "#)
         );
-        // The id stays with the webhook only.
+        // The id stays with the webhook; the callback's is told apart.
         assert_eq!(
-            got["components"]["callbacks"]["Thing"]["{$request.body#/url}"]["post"]
-                .get("operationId"),
-            None
+            got["components"]["callbacks"]["Thing"]["{$request.body#/url}"]["post"]["operationId"],
+            Value::from("NotifyThingCallback")
         );
         assert_eq!(
             got["servers"][0],
