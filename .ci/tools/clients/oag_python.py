@@ -34,8 +34,7 @@ body = RecordCallbackConfigRequest(
 )
 created = api.create_record_callback_config_with_http_info(project, body)
 assert created.status_code == 201, created.status_code
-# Header names are matched case-insensitively (the emulator sends them in
-# lowercase, as HTTP/2 would).
+# Header names are case-insensitive; this client keeps them as received.
 assert any(k.lower() == "x-request-id" and v for k, v in created.headers.items()), created.headers
 config_id = created.data.id
 assert created.data.app == app and created.data.sign_type == "HMACSHA256", created.data
