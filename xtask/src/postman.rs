@@ -111,7 +111,7 @@ fn description(doc: &Value) -> String {
          `project_id`, and either `ak` and `sk` (plus `security_token` for \
          temporary credentials) or `token` (an IAM token).\n\
          2. Send **Create**: its test script stores the new config's id in \
-         `config_id`, which Show, Update and Delete use.\n\n\
+         `config_id`, which Show, Replace and Delete use.\n\n\
          With `ak` and `sk` set, the collection's pre-request script signs every \
          request with `SDK-HMAC-SHA256` (the API gateway's AK/SK scheme): it adds \
          `X-Sdk-Date`, `X-Project-Id`, `X-Security-Token` when set, and \
@@ -184,7 +184,7 @@ fn variables(doc: &Value) -> Vec<Json> {
         var(
             "config_id",
             &config_id,
-            "The config that Show, Update and Delete act on; Create's test script sets it to the created config's id.".into(),
+            "The config that Show, Replace and Delete act on; Create's test script sets it to the created config's id.".into(),
         ),
     ]
 }
@@ -458,8 +458,8 @@ fn tests(code: u16, response: &Value) -> Result<Vec<String>> {
 }
 
 /// A 3.0 schema as plain JSON Schema for Postman's `jsonSchema` assertion
-/// (ajv): `nullable` becomes a `null` type, and examples, extensions and
-/// the OpenAPI-only keywords are left out.
+/// (ajv): `nullable` becomes a `null` type, and descriptions, examples,
+/// extensions and the OpenAPI-only keywords are left out.
 fn json_schema(v: &Value) -> Value {
     match v {
         Value::Mapping(m) => {
@@ -468,7 +468,8 @@ fn json_schema(v: &Value) -> Value {
             for (k, v) in m {
                 let key = k.as_str().unwrap_or("");
                 match key {
-                    "example" | "nullable" | "discriminator" | "xml" | "externalDocs" => {}
+                    "example" | "nullable" | "discriminator" | "xml" | "externalDocs"
+                    | "description" => {}
                     k if k.starts_with("x-") => {}
                     "properties" => {
                         let props = v
