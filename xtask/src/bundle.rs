@@ -31,7 +31,7 @@ pub struct Rendition {
 pub fn renditions() -> Result<Vec<Rendition>> {
     let source = Document::load()?;
     let same = with_generated_by(&source)?;
-    let v31 = with_generated_by(&to_3_1(&source)?)?;
+    let v31 = with_generated_by(&crate::rendition31::finish(to_3_1(&source)?)?)?;
     let yaml31 = format!(
         "# {GENERATED_BY}\n# OpenAPI 3.1 rendition of the 3.0.3 source.\n{}",
         serde_yaml::to_string(&v31).context("writing the 3.1 rendition as YAML")?
@@ -48,6 +48,14 @@ pub fn renditions() -> Result<Vec<Rendition>> {
         Rendition {
             path: "openapi/live-record-callbacks.3.1.json",
             contents: json(&v31)?,
+        },
+        Rendition {
+            path: crate::deref::PATH,
+            contents: json(&crate::deref::rendition(&source)?)?,
+        },
+        Rendition {
+            path: crate::postman::PATH,
+            contents: crate::postman::collection(&source)?,
         },
     ])
 }

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod bundle;
 mod check;
+mod deref;
 mod dialect;
 mod diff;
 mod docs;
@@ -13,10 +14,12 @@ mod document;
 mod documented;
 mod examples;
 mod notifications;
+mod postman;
 // `parse_document` is the build scripts' entry; xtask reads the YAML itself.
 #[allow(dead_code)]
 #[path = "../../build/progenitor_rules.rs"]
 mod progenitor_rules;
+mod rendition31;
 mod sources;
 
 /// Checks and publishes the OpenAPI contract of live-record-callbacks.

@@ -1,0 +1,236 @@
+//! The last touches on the OpenAPI 3.1 rendition, for the tools people
+//! import it into:
+//!
+//! - each `webhooks` entry is written out in full rather than as a `$ref`
+//!   to the callback's path item: openapi-typescript types a webhook only
+//!   when its path item is inline, and @hey-api/openapi-ts, Redocly's
+//!   `build-docs` and openapi-to-postmanv2 lose a webhook that is a
+//!   reference (into `#/paths/...` or elsewhere). The rendition is
+//!   generated, so the copy costs nothing; references inside the path item
+//!   (schemas, examples under `components`) stay references;
+//!   The operation keeps its `operationId` in the webhook, where Redocly
+//!   requires one and @hey-api/openapi-ts names the webhook's types after
+//!   it (`NotifyRecordEventWebhookPayload`); the callbacks' operation takes
+//!   the id with `Callback` appended, as ids must be unique and
+//!   openapi-generator warns about a callback operation without one;
+//! - server variables lose their `description`: @apidevtools/swagger-parser's
+//!   bundled 3.1 schema refuses it (a tool bug, APIDevTools/swagger-cli#83),
+//!   and users would read "invalid". The 3.0 source and its renditions keep
+//!   it.
+
+use anyhow::{bail, Result};
+use serde_yaml::{Mapping, Value};
+
+use crate::document::pointer;
+
+/// The 3.1 rendition `bundle::to_3_1` produced, finished.
+pub fn finish(doc: Value) -> Result<Value> {
+    let webhooks = match doc.get("webhooks") {
+        Some(Value::Mapping(hooks)) => {
+            let mut out = Mapping::new();
+            for (name, item) in hooks {
+                out.insert(name.clone(), written_out(&doc, item)?);
+            }
+            Some(out)
+        }
+        _ => None,
+    };
+    let mut doc = without_server_variable_descriptions(&doc);
+    if let (Some(hooks), Value::Mapping(map)) = (webhooks, &mut doc) {
+        let ids: Vec<String> = hooks
+            .values()
+            .filter_map(Value::as_mapping)
+            .flat_map(|item| item.values())
+            .filter_map(|op| op.get("operationId").and_then(Value::as_str))
+            .map(str::to_owned)
+            .collect();
+        for (k, v) in map.iter_mut() {
+            if k.as_str() != Some("webhooks") {
+                rename_callback_operation_ids(v, &ids);
+            }
+        }
+        map.insert("webhooks".into(), Value::Mapping(hooks));
+    }
+    Ok(doc)
+}
+
+/// Renames the operations of every `callbacks` map inside `v` (operations'
+/// and `components/callbacks`) whose id is one of `ids` to `<id>Callback`.
+/// Examples and extensions are data.
+fn rename_callback_operation_ids(v: &mut Value, ids: &[String]) {
+    let Value::Mapping(m) = v else {
+        if let Value::Sequence(s) = v {
+            s.iter_mut()
+                .for_each(|v| rename_callback_operation_ids(v, ids));
+        }
+        return;
+    };
+    for (k, v) in m.iter_mut() {
+        let key = k.as_str().unwrap_or("");
+        if key == "example" || key == "examples" || key.starts_with("x-") {
+            continue;
+        }
+        if key == "callbacks" {
+            for callback in v.as_mapping_mut().into_iter().flat_map(|c| c.values_mut()) {
+                for item in callback
+                    .as_mapping_mut()
+                    .into_iter()
+                    .flat_map(|c| c.values_mut())
+                {
+                    for op in item
+                        .as_mapping_mut()
+                        .into_iter()
+                        .flat_map(|i| i.values_mut())
+                    {
+                        let Value::Mapping(op) = op else { continue };
+                        let own = op.get("operationId").and_then(Value::as_str);
+                        if let Some(id) = own.filter(|id| ids.iter().any(|i| i == id)) {
+                            let renamed = format!("{id}Callback");
+                            op.insert("operationId".into(), renamed.into());
+                        }
+                    }
+                }
+            }
+        }
+        rename_callback_operation_ids(v, ids);
+    }
+}
+
+/// A path item with its own `$ref` chain followed (16 steps at most).
+fn written_out(doc: &Value, item: &Value) -> Result<Value> {
+    let mut item = item;
+    for _ in 0..16 {
+        let Some(r) = item.get("$ref") else {
+            return Ok(item.clone());
+        };
+        let Some(p) = r.as_str().and_then(|r| r.strip_prefix("#/")) else {
+            bail!("webhook `$ref: {r:?}` does not point into the document");
+        };
+        let Some(target) = pointer(doc, p) else {
+            bail!("webhook `$ref: #/{p}` points at nothing");
+        };
+        item = target;
+    }
+    bail!("a webhook's `$ref` chain is longer than 16 steps")
+}
+
+/// Every `servers` list (top level, path items, operations) without
+/// `description` on its variables. Examples and extensions are data.
+fn without_server_variable_descriptions(v: &Value) -> Value {
+    match v {
+        Value::Mapping(m) => {
+            let mut out = Mapping::new();
+            for (k, v) in m {
+                let key = k.as_str().unwrap_or("");
+                let v = if key == "example" || key == "examples" || key.starts_with("x-") {
+                    v.clone()
+                } else if key == "servers" {
+                    servers(v)
+                } else {
+                    without_server_variable_descriptions(v)
+                };
+                out.insert(k.clone(), v);
+            }
+            Value::Mapping(out)
+        }
+        Value::Sequence(s) => {
+            Value::Sequence(s.iter().map(without_server_variable_descriptions).collect())
+        }
+        other => other.clone(),
+    }
+}
+
+fn servers(v: &Value) -> Value {
+    let Value::Sequence(list) = v else {
+        return v.clone();
+    };
+    let list = list
+        .iter()
+        .map(|server| {
+            let mut server = server.clone();
+            if let Some(Value::Mapping(vars)) = server.get_mut("variables") {
+                for var in vars.values_mut() {
+                    if let Value::Mapping(var) = var {
+                        var.remove("description");
+                    }
+                }
+            }
+            server
+        })
+        .collect();
+    Value::Sequence(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn y(s: &str) -> Value {
+        serde_yaml::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn webhooks_are_written_out_and_variables_lose_descriptions() {
+        let doc = y(r#"
+openapi: 3.1.0
+servers:
+  - url: https://{region}.example.com
+    description: kept
+    variables:
+      region: {description: dropped, default: a, enum: [a, b]}
+paths:
+  /things:
+    post:
+      callbacks:
+        thing:
+          '{$request.body#/url}':
+            $ref: '#/components/callbacks/Thing/%7B$request.body%23~1url%7D'
+webhooks:
+  thing:
+    $ref: '#/paths/~1things/post/callbacks/thing/%7B$request.body%23~1url%7D'
+components:
+  callbacks:
+    Thing:
+      '{$request.body#/url}':
+        post:
+          operationId: NotifyThing
+          requestBody:
+            content:
+              application/json:
+                schema: {$ref: '#/components/schemas/T'}
+  schemas:
+    T: {type: object}
+"#);
+        let got = finish(doc).unwrap();
+        assert_eq!(
+            got["webhooks"]["thing"],
+            y(r#"
+post:
+  operationId: NotifyThing
+  requestBody:
+    content:
+      application/json:
+        schema: {$ref: '#/components/schemas/T'}
+"#)
+        );
+        // The id stays with the webhook; the callback's is told apart.
+        assert_eq!(
+            got["components"]["callbacks"]["Thing"]["{$request.body#/url}"]["post"]["operationId"],
+            Value::from("NotifyThingCallback")
+        );
+        assert_eq!(
+            got["servers"][0],
+            y("{url: 'https://{region}.example.com', description: kept, variables: {region: {default: a, enum: [a, b]}}}")
+        );
+        let keys: Vec<_> = got
+            .as_mapping()
+            .unwrap()
+            .keys()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            ["openapi", "servers", "paths", "webhooks", "components"]
+        );
+    }
+}
