@@ -38,13 +38,29 @@ impl InputError {
 ///     .unwrap_err();
 /// assert_eq!(err.path(), "publish_domain");
 /// assert_eq!(err.to_string(), "publish_domain: shorter than 1 characters");
+///
+/// let err = from_json::<RecordCallbackConfigRequest>(br#"{"publish_domain": "a.example.com", "app": "live"} {}"#)
+///     .unwrap_err();
+/// assert_eq!(err.to_string(), "the document: trailing characters");
 /// ```
 pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, InputError> {
-    let de = &mut serde_json::Deserializer::from_slice(json);
-    serde_path_to_error::deserialize(de).map_err(|e| InputError {
+    // Valid input, the common case, takes the plain parser; only a failure
+    // is parsed again with the path tracked, to name the field. Both run the
+    // same `Deserialize`, so they accept and refuse the same documents.
+    if let Ok(value) = serde_json::from_slice(json) {
+        return Ok(value);
+    }
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| InputError {
         path: e.path().to_string(),
         message: strip_position(&e.inner().to_string()),
-    })
+    })?;
+    // Text after the document (which the plain parser refused too).
+    de.end().map_err(|e| InputError {
+        path: String::new(),
+        message: strip_position(&e.to_string()),
+    })?;
+    Ok(value)
 }
 
 /// serde_json appends ` at line L column C`; the path already says where.

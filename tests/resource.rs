@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{anonymous, ManualClock, PROJECT};
+use common::{anonymous, config, ManualClock, PROJECT};
 use futures::TryStreamExt;
 use live_record_callbacks::clock::Clock;
 use live_record_callbacks::paging::{ListFilter, PageLimit};
@@ -16,10 +16,6 @@ async fn emulator_with(clock: ManualClock) -> (Emulator, Client) {
         .unwrap();
     let client = anonymous(emulator.base_url());
     (emulator, client)
-}
-
-fn body(domain: &str, app: &str) -> serde_json::Value {
-    common::config(domain, app)
 }
 
 fn request_id_format(id: &str) -> bool {
@@ -35,7 +31,7 @@ async fn create_show_update_delete_round_trip() {
     let created = client
         .create_record_callback_config()
         .project_id(PROJECT)
-        .body(body("push.example.com", "live"))
+        .body(config("push.example.com", "live"))
         .send()
         .await
         .unwrap();
@@ -63,7 +59,7 @@ async fn create_show_update_delete_round_trip() {
     assert_eq!(shown.into_inner(), created);
 
     clock.advance(90);
-    let mut replacement = body("push.example.com", "live");
+    let mut replacement = config("push.example.com", "live");
     replacement["notify_callback_url"] = "http://other.example.com/cb".into();
     replacement["notify_event_subscription"] = serde_json::json!(["RECORD_OVER", "RECORD_FAILED"]);
     replacement["sign_type"] = "MD5".into();
@@ -130,7 +126,7 @@ async fn delete_answers_204_with_an_empty_body() {
     let id = client
         .create_record_callback_config()
         .project_id(PROJECT)
-        .body(body("d.example.com", "a"))
+        .body(config("d.example.com", "a"))
         .send()
         .await
         .unwrap()
@@ -155,7 +151,7 @@ async fn list_filters_and_pages_with_the_true_total() {
         client
             .create_record_callback_config()
             .project_id(PROJECT)
-            .body(body("one.example.com", app))
+            .body(config("one.example.com", app))
             .send()
             .await
             .unwrap();
@@ -163,7 +159,7 @@ async fn list_filters_and_pages_with_the_true_total() {
     client
         .create_record_callback_config()
         .project_id(PROJECT)
-        .body(body("two.example.com", "a"))
+        .body(config("two.example.com", "a"))
         .send()
         .await
         .unwrap();
@@ -347,7 +343,7 @@ async fn list_all_walks_every_page() {
         client
             .create_record_callback_config()
             .project_id(PROJECT)
-            .body(body("many.example.com", &format!("app{i:02}")))
+            .body(config("many.example.com", &format!("app{i:02}")))
             .send()
             .await
             .unwrap();
@@ -355,7 +351,7 @@ async fn list_all_walks_every_page() {
     client
         .create_record_callback_config()
         .project_id(PROJECT)
-        .body(body("other.example.com", "x"))
+        .body(config("other.example.com", "x"))
         .send()
         .await
         .unwrap();

@@ -17,13 +17,9 @@ use live_record_callbacks::input;
 use live_record_callbacks::paging::{PageLimit, PageOffset};
 use live_record_callbacks::types::{self, RecordCallbackConfigRequest};
 
-use super::store::StoreError;
+use super::store::{NewConfig, StoreError, Stored, Taken, Unlisted};
 use super::trigger::{self, TRIGGER_PATH};
 use super::Shared;
-
-/// The request id of the request being handled (set by the outer layer).
-#[derive(Clone)]
-struct RequestId(Arc<str>);
 
 /// An error answer in the service's shape.
 pub(crate) struct Failure {
@@ -95,15 +91,16 @@ impl Failure {
         }
     }
 
-    fn render(self, request_id: Option<&RequestId>) -> Response {
+    fn render(self, request_id: Option<&HeaderValue>) -> Response {
         let mut body = json!({ "error_code": self.code, "error_msg": self.message });
         if let Some(d) = self.detail {
             body["error_detail"] = d.into();
         }
         if self.gateway {
-            if let Some(RequestId(id)) = request_id {
+            if let Some(value) = request_id {
+                let id = value.to_str().expect("the request id is visible ASCII");
                 // The gateway's request id is the first part of the header.
-                body["request_id"] = id.split('-').next().unwrap_or(id).into();
+                body["request_id"] = id.split_once('-').map_or(id, |(first, _)| first).into();
             }
         }
         let mut response = (self.status, axum::Json(body)).into_response();
@@ -116,9 +113,15 @@ impl Failure {
     }
 }
 
+impl From<Unlisted> for Failure {
+    fn from(e: Unlisted) -> Self {
+        Failure::unknown(&e.field, &e.value)
+    }
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
-        // The request-id layer adds the header; gateway bodies are rendered
+        // The gateway layer adds the header; gateway bodies are rendered
         // there, where the id is known.
         self.render(None)
     }
@@ -130,6 +133,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     // The reserved route is behind the same gateway as the API: when
     // credentials are required, triggering a notification (which makes the
     // emulator POST to a configured URL) requires them too.
+    // One layer (one boxed future per request) for the request id and the
+    // gateway; the fallback answers with its own request id.
     let gated = Router::new()
         .route(base, post(create).get(list))
         .route(one, get(show).put(update).delete(remove))
@@ -139,45 +144,47 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .merge(gated)
         .fallback(unknown_path)
-        .layer(middleware::from_fn_with_state(shared.clone(), request_id))
         .with_state(shared)
 }
 
-/// Gives every response an `X-request-id` in the service's
-/// `request_id-timestamp-hostname` form.
-async fn request_id(State(shared): State<Arc<Shared>>, mut req: Request, next: Next) -> Response {
+/// A new `X-request-id` in the service's `request_id-timestamp-hostname`
+/// form.
+fn request_id(shared: &Shared) -> HeaderValue {
     let now = shared.config.clock.now();
-    let id: Arc<str> = format!(
+    let id = format!(
         "{}-{}-{}",
         uuid::Uuid::new_v4().simple(),
         now.timestamp_millis(),
         shared.config.hostname
-    )
-    .into();
-    req.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = next.run(req).await;
-    let value = HeaderValue::from_str(&id)
-        .expect("hex digits, decimal digits, `-` and the configured hostname are visible ASCII");
-    response.headers_mut().insert("x-request-id", value);
+    );
+    HeaderValue::from_maybe_shared(Bytes::from(id))
+        .expect("hex digits, decimal digits, `-` and the configured hostname are visible ASCII")
+}
+
+/// Gives the response an `X-request-id`, reads the body (up to the limit)
+/// and authenticates the call like the API gateway: a matching IAM token,
+/// or a valid AK/SK signature.
+async fn gateway(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let id = request_id(&shared);
+    let mut response = gate(&shared, &id, req, next).await;
+    response.headers_mut().insert("x-request-id", id);
     response
 }
 
-/// Reads the body (up to the limit) and authenticates the call like the
-/// API gateway: a matching IAM token, or a valid AK/SK signature.
-async fn gateway(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
-    let rid = req.extensions().get::<RequestId>().cloned();
+async fn gate(shared: &Shared, rid: &HeaderValue, req: Request, next: Next) -> Response {
+    let rid = Some(rid);
     let (parts, body) = req.into_parts();
     let limit = shared.config.body_limit;
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             return Failure::invalid(format!("the request body is larger than {limit} bytes"))
-                .render(rid.as_ref())
+                .render(rid)
         }
     };
     if shared.config.requires_auth() {
-        if let Err(why) = authenticate(&shared, &parts.method, &parts.uri, &parts.headers, &bytes) {
-            return Failure::unauthorized(why).render(rid.as_ref());
+        if let Err(why) = authenticate(shared, &parts.method, &parts.uri, &parts.headers, &bytes) {
+            return Failure::unauthorized(why).render(rid);
         }
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -211,8 +218,8 @@ fn authenticate(
     Err("the request carries no credentials (X-Auth-Token or an AK/SK signature)".into())
 }
 
-async fn unknown_path() -> Failure {
-    Failure {
+async fn unknown_path(State(shared): State<Arc<Shared>>) -> Response {
+    let mut response = Failure {
         status: StatusCode::NOT_FOUND,
         code: "APIGW.0101",
         message: "The API does not exist or has not been published in the environment".into(),
@@ -220,6 +227,11 @@ async fn unknown_path() -> Failure {
         gateway: false,
         allow: None,
     }
+    .into_response();
+    response
+        .headers_mut()
+        .insert("x-request-id", request_id(&shared));
+    response
 }
 
 async fn method_not_allowed(req: Request) -> Failure {
@@ -255,9 +267,20 @@ fn check_id(id: &str) -> Result<(), Failure> {
         .map_err(|e| Failure::invalid(format!("id: {e}")))
 }
 
-/// The request body, validated by the generated type.
-fn config_body(headers: &HeaderMap, body: &Bytes) -> Result<RecordCallbackConfigRequest, Failure> {
-    let content_type = headers
+/// The request body, validated by the generated type. (The request is
+/// taken whole rather than as `HeaderMap` and `Bytes`, whose extractors
+/// would copy the headers.)
+async fn config_body(
+    shared: &Shared,
+    req: Request,
+) -> Result<RecordCallbackConfigRequest, Failure> {
+    let (parts, body) = req.into_parts();
+    let limit = shared.config.body_limit;
+    let body = axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| Failure::invalid(format!("the request body is larger than {limit} bytes")))?;
+    let content_type = parts
+        .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
@@ -272,7 +295,7 @@ fn config_body(headers: &HeaderMap, body: &Bytes) -> Result<RecordCallbackConfig
             )),
         ));
     }
-    input::from_json(body).map_err(|e| Failure::invalid(e.to_string()))
+    input::from_json(&body).map_err(|e| Failure::invalid(e.to_string()))
 }
 
 fn new_id() -> String {
@@ -286,20 +309,27 @@ fn json_response(status: StatusCode, value: &impl serde::Serialize) -> Response 
 async fn create(
     State(shared): State<Arc<Shared>>,
     path: Result<Path<String>, axum::extract::rejection::PathRejection>,
-    headers: HeaderMap,
-    body: Bytes,
+    req: Request,
 ) -> Reply {
     let Path(project) = path.map_err(|e| Failure::invalid(e.body_text()))?;
     check_project(&project)?;
-    let request = config_body(&headers, &body)?;
-    let (domain, app) = (request.publish_domain.to_string(), request.app.to_string());
+    let request = config_body(&shared, req).await?;
     let now = shared.config.clock.now();
-    let mut store = shared.store.lock().unwrap_or_else(|e| e.into_inner());
-    match store.create(&project, new_id(), request, now) {
-        Ok(s) => Ok(json_response(StatusCode::CREATED, &s.config)),
-        Err(StoreError::Exists { id }) => Err(Failure::exists(&domain, &app, &id)),
-        Err(StoreError::NotFound) => Err(Failure::not_found("")),
-        Err(StoreError::Unknown { field, value }) => Err(Failure::unknown(&field, &value)),
+    // Built, answer included, before taking the lock.
+    let stored = Stored::new(new_id(), request, now, now).map_err(Failure::from)?;
+    let answer = json_response(StatusCode::CREATED, &stored.config);
+    let new = NewConfig::new(stored);
+    let created = shared
+        .store
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .create(&project, new);
+    match created {
+        Ok(()) => Ok(answer),
+        Err(Taken {
+            pair: (domain, app),
+            id,
+        }) => Err(Failure::exists(&domain, &app, &id)),
     }
 }
 
@@ -368,24 +398,19 @@ async fn show(State(shared): State<Arc<Shared>>, path: TwoPath) -> Reply {
     }
 }
 
-async fn update(
-    State(shared): State<Arc<Shared>>,
-    path: TwoPath,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Reply {
+async fn update(State(shared): State<Arc<Shared>>, path: TwoPath, req: Request) -> Reply {
     let Path((project, id)) = path.map_err(|e| Failure::invalid(e.body_text()))?;
     check_project(&project)?;
     check_id(&id)?;
-    let request = config_body(&headers, &body)?;
+    let request = config_body(&shared, req).await?;
     let (domain, app) = (request.publish_domain.to_string(), request.app.to_string());
     let now = shared.config.clock.now();
+    let stored = Stored::new(id.clone(), request, now, now).map_err(Failure::from)?;
     let mut store = shared.store.lock().unwrap_or_else(|e| e.into_inner());
-    match store.update(&project, &id, request, now) {
+    match store.update(&project, stored) {
         Ok(s) => Ok(json_response(StatusCode::OK, &s.config)),
         Err(StoreError::Exists { id: other }) => Err(Failure::exists(&domain, &app, &other)),
         Err(StoreError::NotFound) => Err(Failure::not_found(&id)),
-        Err(StoreError::Unknown { field, value }) => Err(Failure::unknown(&field, &value)),
     }
 }
 

@@ -1,10 +1,20 @@
 //! The emulator's state: configs per project, in memory, behind one lock.
+//!
+//! What can be built without the lock is built before it ([`Stored::new`]
+//! and the answer's JSON): with several workers, the time spent holding it
+//! is time the others may spend waiting.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::hash_map::Entry;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, SubsecRound, Utc};
 
 use live_record_callbacks::secret::CallbackKey;
+
+/// The store's maps hash with foldhash: their keys are the emulator's own
+/// ids and the clients' (domain, app) pairs, and a slow hasher shows when
+/// they grow under the lock.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use live_record_callbacks::types::{
     RecordCallbackConfig, RecordCallbackConfigRequest, RequestedEvent, RequestedSignType, SignType,
     SubscribedEvent,
@@ -30,17 +40,23 @@ pub(crate) enum StoreError {
     Exists { id: String },
     /// No config has this id in the project.
     NotFound,
-    /// The body names an event or signing method the contract accepts
-    /// (so that a config read back can be sent again) but the service does
-    /// not know.
-    Unknown { field: String, value: String },
+}
+
+/// A body naming an event or signing method that the contract accepts (so
+/// that a config read back can be sent again) but the service does not
+/// list; the emulator refuses it, as our reading of the service.
+pub(crate) struct Unlisted {
+    pub(crate) field: String,
+    pub(crate) value: String,
 }
 
 #[derive(Default)]
 struct Project {
-    by_seq: BTreeMap<u64, Stored>,
+    /// Boxed, so that the tree's nodes stay small when it grows (a node
+    /// holds eleven values, and inserting moves them).
+    by_seq: BTreeMap<u64, Box<Stored>>,
     seq_of_id: HashMap<String, u64>,
-    id_of_pair: HashMap<(String, String), String>,
+    seq_of_pair: HashMap<(String, String), u64>,
 }
 
 /// Every project's configs.
@@ -55,106 +71,137 @@ fn timestamp(now: DateTime<Utc>) -> DateTime<Utc> {
     now.trunc_subsecs(0)
 }
 
-fn stored(
+/// A config to add, with the copies of its keys made before the store is
+/// locked.
+pub(crate) struct NewConfig {
+    pair: (String, String),
     id: String,
-    body: RecordCallbackConfigRequest,
-    created: DateTime<Utc>,
-    updated: DateTime<Utc>,
-) -> Result<Stored, StoreError> {
-    let sign_type = match body.sign_type {
-        None => SignType::Hmacsha256,
-        Some(RequestedSignType::SignType(s)) => s,
-        Some(RequestedSignType::UnlistedSignType(other)) => {
-            return Err(StoreError::Unknown {
-                field: "sign_type".into(),
-                value: other.to_string(),
-            })
+    stored: Box<Stored>,
+}
+
+impl NewConfig {
+    pub(crate) fn new(stored: Stored) -> Self {
+        Self {
+            pair: stored.pair(),
+            id: stored.config.id.clone(),
+            stored: Box::new(stored),
         }
-    };
-    let events = body
-        .notify_event_subscription
-        .into_iter()
-        .enumerate()
-        .map(|(i, e)| match e {
-            RequestedEvent::SubscribedEvent(e) => Ok(e),
-            RequestedEvent::UnlistedEvent(other) => Err(StoreError::Unknown {
-                field: format!("notify_event_subscription[{i}]"),
-                value: other.to_string(),
-            }),
+    }
+}
+
+/// A create refused: the (domain, app) pair already has the config `id`.
+pub(crate) struct Taken {
+    pub(crate) pair: (String, String),
+    pub(crate) id: String,
+}
+
+impl Stored {
+    /// A config made from a request body, with the service's defaults.
+    /// An event or signing method that the contract lets a request carry
+    /// but the service does not list is refused (`StoreError::Unknown`).
+    pub(crate) fn new(
+        id: String,
+        body: RecordCallbackConfigRequest,
+        created: DateTime<Utc>,
+        updated: DateTime<Utc>,
+    ) -> Result<Stored, Unlisted> {
+        let sign_type = match body.sign_type {
+            None => SignType::default(),
+            Some(RequestedSignType::SignType(s)) => s,
+            Some(RequestedSignType::UnlistedSignType(other)) => {
+                return Err(Unlisted {
+                    field: "sign_type".into(),
+                    value: other.to_string(),
+                })
+            }
+        };
+        let events = body
+            .notify_event_subscription
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| match e {
+                RequestedEvent::SubscribedEvent(e) => Ok(e),
+                RequestedEvent::UnlistedEvent(other) => Err(Unlisted {
+                    field: format!("notify_event_subscription[{i}]"),
+                    value: other.to_string(),
+                }),
+            })
+            .collect::<Result<Vec<SubscribedEvent>, _>>()?;
+        Ok(Stored {
+            config: RecordCallbackConfig {
+                id,
+                publish_domain: body.publish_domain.to_string(),
+                app: body.app.to_string(),
+                notify_callback_url: body.notify_callback_url.map(|u| u.to_string()),
+                notify_event_subscription: events.iter().map(|e| e.to_string()).collect(),
+                sign_type: Some(sign_type.to_string()),
+                create_time: Some(timestamp(created)),
+                update_time: Some(timestamp(updated)),
+            },
+            key: body.key,
+            sign_type,
+            events,
         })
-        .collect::<Result<Vec<SubscribedEvent>, _>>()?;
-    Ok(Stored {
-        config: RecordCallbackConfig {
-            id,
-            publish_domain: body.publish_domain.to_string(),
-            app: body.app.to_string(),
-            notify_callback_url: body.notify_callback_url.map(|u| u.to_string()),
-            notify_event_subscription: events.iter().map(|e| e.to_string()).collect(),
-            sign_type: Some(sign_type.to_string()),
-            create_time: Some(timestamp(created)),
-            update_time: Some(timestamp(updated)),
-        },
-        key: body.key,
-        sign_type,
-        events,
-    })
+    }
+
+    /// Its (ingest domain, app) pair, of which a project has one config.
+    fn pair(&self) -> (String, String) {
+        (self.config.publish_domain.clone(), self.config.app.clone())
+    }
 }
 
 impl Store {
-    /// Adds a config; `id` is the new config's id.
-    pub(crate) fn create(
-        &mut self,
-        project: &str,
-        id: String,
-        body: RecordCallbackConfigRequest,
-        now: DateTime<Utc>,
-    ) -> Result<Stored, StoreError> {
-        let p = self.projects.entry(project.to_owned()).or_default();
-        let pair = (body.publish_domain.to_string(), body.app.to_string());
-        if let Some(existing) = p.id_of_pair.get(&pair) {
-            return Err(StoreError::Exists {
-                id: existing.clone(),
-            });
+    /// Adds a config; refused with the id of the config that already has
+    /// its (domain, app) pair, and the pair.
+    pub(crate) fn create(&mut self, project: &str, new: NewConfig) -> Result<(), Taken> {
+        if !self.projects.contains_key(project) {
+            self.projects.insert(project.to_owned(), Project::default());
         }
-        let s = stored(id.clone(), body, now, now)?;
-        self.next_seq += 1;
-        let seq = self.next_seq;
-        p.id_of_pair.insert(pair, id.clone());
-        p.seq_of_id.insert(id, seq);
-        p.by_seq.insert(seq, s.clone());
-        Ok(s)
+        let p = self.projects.get_mut(project).expect("inserted just above");
+        let seq = self.next_seq + 1;
+        match p.seq_of_pair.entry(new.pair) {
+            Entry::Occupied(existing) => {
+                return Err(Taken {
+                    id: p.by_seq[existing.get()].config.id.clone(),
+                    pair: existing.key().clone(),
+                })
+            }
+            Entry::Vacant(slot) => slot.insert(seq),
+        };
+        self.next_seq = seq;
+        p.seq_of_id.insert(new.id, seq);
+        p.by_seq.insert(seq, new.stored);
+        Ok(())
     }
 
     /// One config.
     pub(crate) fn get(&self, project: &str, id: &str) -> Option<&Stored> {
         let p = self.projects.get(project)?;
-        p.by_seq.get(p.seq_of_id.get(id)?)
+        p.by_seq.get(p.seq_of_id.get(id)?).map(|s| &**s)
     }
 
-    /// Replaces a config's whole body.
-    pub(crate) fn update(
-        &mut self,
-        project: &str,
-        id: &str,
-        body: RecordCallbackConfigRequest,
-        now: DateTime<Utc>,
-    ) -> Result<Stored, StoreError> {
+    /// Replaces a config's whole body with `s` (made with [`Stored::new`];
+    /// its `create_time` is replaced by the stored one).
+    pub(crate) fn update(&mut self, project: &str, mut s: Stored) -> Result<&Stored, StoreError> {
         let p = self.projects.get_mut(project).ok_or(StoreError::NotFound)?;
-        let seq = *p.seq_of_id.get(id).ok_or(StoreError::NotFound)?;
-        let old = &p.by_seq[&seq];
-        let old_pair = (old.config.publish_domain.clone(), old.config.app.clone());
-        let new_pair = (body.publish_domain.to_string(), body.app.to_string());
+        let seq = *p.seq_of_id.get(&s.config.id).ok_or(StoreError::NotFound)?;
+        let (old_pair, new_pair) = (p.by_seq[&seq].pair(), s.pair());
         if new_pair != old_pair {
-            if let Some(other) = p.id_of_pair.get(&new_pair) {
-                return Err(StoreError::Exists { id: other.clone() });
+            if let Some(other) = p.seq_of_pair.get(&new_pair) {
+                return Err(StoreError::Exists {
+                    id: p.by_seq[other].config.id.clone(),
+                });
             }
+            p.seq_of_pair.remove(&old_pair);
+            p.seq_of_pair.insert(new_pair, seq);
         }
-        let created = old.config.create_time.unwrap_or(now);
-        let s = stored(id.to_owned(), body, created, now)?;
-        p.id_of_pair.remove(&old_pair);
-        p.id_of_pair.insert(new_pair, id.to_owned());
-        p.by_seq.insert(seq, s.clone());
-        Ok(s)
+        let slot = p
+            .by_seq
+            .get_mut(&seq)
+            .expect("the id's sequence number is in the tree");
+        s.config.create_time = slot.config.create_time;
+        **slot = s;
+        Ok(slot)
     }
 
     /// Removes a config.
@@ -162,8 +209,7 @@ impl Store {
         let p = self.projects.get_mut(project).ok_or(StoreError::NotFound)?;
         let seq = p.seq_of_id.remove(id).ok_or(StoreError::NotFound)?;
         if let Some(old) = p.by_seq.remove(&seq) {
-            p.id_of_pair
-                .remove(&(old.config.publish_domain, old.config.app));
+            p.seq_of_pair.remove(&old.pair());
         }
         Ok(())
     }
@@ -205,8 +251,8 @@ impl Store {
     ) -> Option<(String, Stored)> {
         let find = |project: &str, p: &Project| {
             [app, "*"].iter().find_map(|a| {
-                let id = p.id_of_pair.get(&(domain.to_owned(), (*a).to_owned()))?;
-                Some((project.to_owned(), p.by_seq[&p.seq_of_id[id]].clone()))
+                let seq = p.seq_of_pair.get(&(domain.to_owned(), (*a).to_owned()))?;
+                Some((project.to_owned(), (*p.by_seq[seq]).clone()))
             })
         };
         match project {

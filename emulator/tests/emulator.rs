@@ -8,16 +8,12 @@ mod common;
 use std::collections::HashSet;
 
 use chrono::Utc;
-use common::{creds, PROJECT};
+use common::{config, creds, DOMAIN, PROJECT};
 use live_record_callbacks::auth::{AkSkCredentials, Authenticator, IamToken};
 use live_record_callbacks::clock::FixedClock;
 use live_record_callbacks::{ApiError, Client, ClientContext, RequestId};
 use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
 use serde_json::{json, Value};
-
-fn body(app: &str) -> Value {
-    common::config(common::DOMAIN, app)
-}
 
 /// A raw call: status, the error code if any, the whole body.
 async fn raw(
@@ -99,10 +95,13 @@ async fn bad_input_gets_the_service_error_naming_the_field() {
     let (status, code, _, _) = post(json_ct, b"{not json".to_vec()).await;
     assert_eq!((status, code.as_deref()), (400, Some("LIVE.100011001")));
 
-    let (status, code, _, _) =
-        post(Some("text/plain"), serde_json::to_vec(&body("a")).unwrap()).await;
+    let (status, code, _, _) = post(
+        Some("text/plain"),
+        serde_json::to_vec(&config(DOMAIN, "a")).unwrap(),
+    )
+    .await;
     assert_eq!((status, code.as_deref()), (400, Some("LIVE.100011012")));
-    let (status, code, _, _) = post(None, serde_json::to_vec(&body("a")).unwrap()).await;
+    let (status, code, _, _) = post(None, serde_json::to_vec(&config(DOMAIN, "a")).unwrap()).await;
     assert_eq!((status, code.as_deref()), (400, Some("LIVE.100011012")));
 
     let huge =
@@ -166,7 +165,7 @@ async fn one_config_per_domain_and_app() {
     let first = client
         .create_record_callback_config()
         .project_id(PROJECT)
-        .body(body("live"))
+        .body(config(DOMAIN, "live"))
         .send()
         .await
         .unwrap();
@@ -174,7 +173,7 @@ async fn one_config_per_domain_and_app() {
         client
             .create_record_callback_config()
             .project_id(PROJECT)
-            .body(body("live"))
+            .body(config(DOMAIN, "live"))
             .send()
             .await
             .unwrap_err(),
@@ -187,7 +186,7 @@ async fn one_config_per_domain_and_app() {
     let star = client
         .create_record_callback_config()
         .project_id(PROJECT)
-        .body(body("*"))
+        .body(config(DOMAIN, "*"))
         .send()
         .await
         .unwrap();
@@ -197,7 +196,7 @@ async fn one_config_per_domain_and_app() {
             .update_record_callback_config()
             .project_id(PROJECT)
             .id(star.id.as_str())
-            .body(body("live"))
+            .body(config(DOMAIN, "live"))
             .send()
             .await
             .unwrap_err(),
@@ -214,7 +213,7 @@ async fn one_config_per_domain_and_app() {
     client
         .create_record_callback_config()
         .project_id(PROJECT)
-        .body(body("live"))
+        .body(config(DOMAIN, "live"))
         .send()
         .await
         .unwrap();
@@ -233,7 +232,7 @@ async fn aksk_signatures_are_verified_like_the_gateway() {
     let created = signed
         .create_record_callback_config()
         .project_id(PROJECT)
-        .body(body("live"))
+        .body(config(DOMAIN, "live"))
         .send()
         .await
         .unwrap();
@@ -417,7 +416,7 @@ async fn concurrent_creates_and_updates_lose_nothing() {
             client
                 .create_record_callback_config()
                 .project_id(PROJECT)
-                .body(body(&format!("app{i}")))
+                .body(config(DOMAIN, &format!("app{i}")))
                 .send()
                 .await
                 .map(|r| r.into_inner().id)
@@ -448,7 +447,7 @@ async fn concurrent_creates_and_updates_lose_nothing() {
             client
                 .create_record_callback_config()
                 .project_id(PROJECT)
-                .body(body("contended"))
+                .body(config(DOMAIN, "contended"))
                 .send()
                 .await
                 .map_err(ApiError::from)
@@ -471,7 +470,7 @@ async fn concurrent_creates_and_updates_lose_nothing() {
     let updates = (0..32).map(|i| {
         let (client, id) = (client.clone(), id.clone());
         tokio::spawn(async move {
-            let mut b = body("updated");
+            let mut b = config(DOMAIN, "updated");
             b["notify_callback_url"] = format!("https://hooks.example.com/{i}").into();
             b["notify_event_subscription"] = if i % 2 == 0 {
                 json!(["RECORD_OVER"])

@@ -76,7 +76,12 @@ pub(crate) fn encode_into<S: Sink + ?Sized>(sink: &mut S, input: &[u8], keep_sla
 
 /// Writes the canonical URI of a raw (as sent) path.
 pub(crate) fn write_canonical_uri<S: Sink + ?Sized>(sink: &mut S, raw_path: &str) {
-    let decoded: Cow<'_, str> = percent_decode_str(raw_path).decode_utf8_lossy();
+    // Without `%` there is nothing to decode (and a `&str` is UTF-8).
+    let decoded: Cow<'_, str> = if raw_path.contains('%') {
+        percent_decode_str(raw_path).decode_utf8_lossy()
+    } else {
+        Cow::Borrowed(raw_path)
+    };
     encode_into(sink, decoded.as_bytes(), true);
     if !decoded.ends_with('/') {
         sink.put(b"/");
@@ -98,8 +103,7 @@ pub(crate) fn canonical_query(raw_query: &str) -> String {
         out.push(b'=');
         encode_into(&mut out, v.as_bytes(), false);
     }
-    // Only ASCII was written, so this never replaces anything.
-    String::from_utf8_lossy(&out).into_owned()
+    String::from_utf8(out).expect("only ASCII was written")
 }
 
 /// Checks that a header value is visible ASCII (spaces and tabs allowed

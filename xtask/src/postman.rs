@@ -336,8 +336,14 @@ fn operation(path: &str, method: &str, item: &Value, op: &Value) -> Result<Json>
             Value::Number(n) => n.to_string(),
             _ => continue,
         };
-        let Ok(code) = status.parse::<u16>() else {
-            continue;
+        // A range (`5XX`) is saved with its first code: Postman's examples
+        // need a number.
+        let code = match status.strip_suffix("XX").map(str::parse::<u16>) {
+            Some(Ok(class)) => class * 100,
+            _ => match status.parse::<u16>() {
+                Ok(code) => code,
+                Err(_) => continue,
+            },
         };
         if success.is_none() && (200..300).contains(&code) {
             success = Some((code, response));
@@ -576,8 +582,8 @@ mod tests {
     /// example is saved, and every `{{variable}}` it uses is defined.
     #[test]
     fn the_collection_of_the_contract() {
-        let source = crate::bundle::load_source().unwrap();
-        let text = collection(&source).unwrap();
+        let source = crate::document::Document::load().unwrap();
+        let text = collection(&source.root).unwrap();
         let c: Json = serde_json::from_str(&text).unwrap();
         assert_eq!(c["info"]["schema"], SCHEMA);
         let requests: Vec<&Json> = c["item"]
@@ -602,14 +608,15 @@ mod tests {
             serde_json::from_str(create["request"]["body"]["raw"].as_str().unwrap()).unwrap();
         assert_eq!(body["publish_domain"], "push.example.com");
         assert_eq!(body["key"], "0123456789abcdef0123456789abcdef");
-        // Every response example of create: 201, two 400s, 401, 403.
+        // Every response example of create: 201, two 400s, 401, 403, 429
+        // and the two 5XX forms (saved as 500).
         let codes: Vec<u64> = create["response"]
             .as_array()
             .unwrap()
             .iter()
             .map(|r| r["code"].as_u64().unwrap())
             .collect();
-        assert_eq!(codes, [201, 400, 400, 401, 403]);
+        assert_eq!(codes, [201, 400, 400, 401, 403, 429, 500, 500]);
         let tests = create["event"][0]["script"]["exec"].to_string();
         assert!(tests.contains("pm.response.to.have.status(201)"), "{tests}");
         assert!(
