@@ -1,7 +1,8 @@
 //! One signed CreateRecordCallbackConfig round trip on loopback, through
 //! the generated client and through the same request built by hand with a
 //! plain `reqwest::Client`. Target: the generated client's median at most
-//! 1.10 times the hand-built call's.
+//! 1.05 times the hand-built call that signs its request as every real call
+//! must (`hand_signed`).
 //!
 //! The server is a small axum app started here on 127.0.0.1:0 (not the
 //! emulator, which refuses a second config for the same domain and app): it
@@ -12,17 +13,22 @@
 //! `Authorization`) and the same body bytes, over clients with the same
 //! settings (keep-alive, timeouts), on one tokio runtime; both parse the
 //! answer into `types::RecordCallbackConfig`. The generated client signs
-//! every request in its `pre` hook, as it does in use; the hand-built call
-//! reuses an `Authorization` computed once with `AkSkCredentials::sign`, so
-//! the difference includes the signing. A check before measuring asserts
+//! every request in its `pre` hook, as it does in use. The hand-built call
+//! comes in two forms: `hand_signed` signs each request with
+//! `AkSkCredentials::sign` (a real caller must: `X-Sdk-Date` moves and the
+//! gateway refuses a date 15 minutes off), which is the comparison the
+//! target is about, the cost of the generated code; `hand_built` reuses an
+//! `Authorization` computed once, a floor no real caller reaches, so its
+//! ratio also counts the signing. A check before measuring asserts
 //! that the server received the same headers (the date and signature
 //! aside) and the same body from both.
 //!
 //! `generated_client` and `hand_built` are measured one after the other, as
 //! criterion does; on a shared machine a burst of load elsewhere can land on
-//! either. `interleaved` therefore makes the calls in turn (with, third,
-//! the generated client without credentials, which separates the signing
-//! from the rest of the difference), times each call, and prints the
+//! either. `interleaved` therefore makes the calls in turn (the generated
+//! client, both hand-built forms, and the generated client without
+//! credentials, which separates the signing from the rest of the
+//! difference), times each call, and prints the
 //! medians and ratios of those timings at the end: that comparison is the
 //! one that holds under load.
 //!
@@ -104,6 +110,7 @@ fn request_body() -> types::RecordCallbackConfigRequest {
 }
 
 /// The hand-built call: fixed headers and body, a plain reqwest client.
+#[derive(Clone)]
 struct HandBuilt {
     http: reqwest::Client,
     url: reqwest::Url,
@@ -113,10 +120,36 @@ struct HandBuilt {
 
 impl HandBuilt {
     async fn call(&self) -> (types::RecordCallbackConfig, Option<String>) {
+        self.send(self.headers.clone()).await
+    }
+
+    /// The same call, signed now with `creds`, as a real caller does.
+    async fn call_signed(
+        &self,
+        creds: &AkSkCredentials,
+    ) -> (types::RecordCallbackConfig, Option<String>) {
+        let mut headers = self.headers.clone();
+        creds
+            .sign(
+                &http::Method::POST,
+                &self.url,
+                &headers,
+                &self.body,
+                chrono::Utc::now(),
+            )
+            .expect("signed")
+            .apply_to(&mut headers);
+        self.send(headers).await
+    }
+
+    async fn send(
+        &self,
+        headers: reqwest::header::HeaderMap,
+    ) -> (types::RecordCallbackConfig, Option<String>) {
         let response = self
             .http
             .post(self.url.clone())
-            .headers(self.headers.clone())
+            .headers(headers)
             .body(self.body.clone())
             .send()
             .await
@@ -230,6 +263,7 @@ fn roundtrip(c: &mut Criterion) {
         HeaderName::from_static("api-version"),
         HeaderValue::from_static(Client::api_version()),
     );
+    let unsigned_headers = headers.clone();
     let signed = creds
         .sign(
             &http::Method::POST,
@@ -253,34 +287,47 @@ fn roundtrip(c: &mut Criterion) {
     };
 
     rt.block_on(check_same_request(&capture, &client, &body, &hand));
+    // `call_signed` starts from the headers before signing.
+    let hand_signed = HandBuilt {
+        headers: unsigned_headers,
+        ..hand.clone()
+    };
+    rt.block_on(async {
+        assert_eq!(hand_signed.call_signed(&creds).await, hand.call().await);
+    });
 
     // The same client without credentials: no signing in its `pre` hook.
     let unsigned = Client::with_context(&base_url, ClientContext::anonymous()).expect("a client");
-    let (client, unsigned, body, hand) = (&client, &unsigned, &body, &hand);
+    let (client, unsigned, body, hand, hand_signed, creds) =
+        (&client, &unsigned, &body, &hand, &hand_signed, &creds);
 
     let mut group = c.benchmark_group("roundtrip");
     group.bench_function("generated_client", |b| {
         b.to_async(&rt).iter(|| generated_call(client, body))
     });
+    group.bench_function("hand_signed", |b| {
+        b.to_async(&rt).iter(|| hand_signed.call_signed(creds))
+    });
     group.bench_function("hand_built", |b| b.to_async(&rt).iter(|| hand.call()));
 
-    // The three calls in turn (the order rotating), each call timed: load
+    // The four calls in turn (the order rotating), each call timed: load
     // from elsewhere on the machine then weighs on all three alike, which
     // the separate runs above cannot promise. The medians of these timings
     // are printed at the end.
-    let timings: Mutex<[Vec<Duration>; 3]> = Mutex::default();
+    let timings: Mutex<[Vec<Duration>; 4]> = Mutex::default();
     group.bench_function("interleaved", |b| {
         b.to_async(&rt).iter_custom(|iters| {
             let timings = &timings;
             async move {
                 let started = Instant::now();
                 for i in 0..iters {
-                    for k in 0..3 {
-                        let which = (i as usize + k) % 3;
+                    for k in 0..4 {
+                        let which = (i as usize + k) % 4;
                         let start = Instant::now();
                         match which {
                             0 => drop(black_box(generated_call(client, body).await)),
-                            1 => drop(black_box(hand.call().await)),
+                            1 => drop(black_box(hand_signed.call_signed(creds).await)),
+                            2 => drop(black_box(hand.call().await)),
                             _ => drop(black_box(generated_call(unsigned, body).await)),
                         }
                         let elapsed = start.elapsed();
@@ -294,15 +341,20 @@ fn roundtrip(c: &mut Criterion) {
     group.finish();
 
     let mut timings = timings.into_inner().expect("not poisoned");
-    let [generated, hand_built, generated_unsigned] = timings.each_mut().map(|t| median(t));
+    let [generated, hand_signed, hand_built, generated_unsigned] =
+        timings.each_mut().map(|t| median(t));
     eprintln!(
         "roundtrip/interleaved medians over {} calls each: generated_client {:.2} µs, \
-         hand_built {:.2} µs, generated_unsigned {:.2} µs; generated_client / hand_built = {:.3} \
-         (target <= 1.10), generated_unsigned / hand_built = {:.3}",
+         hand_signed {:.2} µs, hand_built {:.2} µs, generated_unsigned {:.2} µs; \
+         generated_client / hand_signed = {:.3} (target <= 1.05), \
+         generated_client / hand_built = {:.3} (signature reused: includes signing), \
+         generated_unsigned / hand_built = {:.3}",
         timings[0].len(),
         generated * 1e6,
+        hand_signed * 1e6,
         hand_built * 1e6,
         generated_unsigned * 1e6,
+        generated / hand_signed,
         generated / hand_built,
         generated_unsigned / hand_built,
     );
