@@ -288,16 +288,37 @@ fn preview(bytes: &[u8]) -> String {
 pub fn read_error_body(body: &[u8]) -> serde_json::Value {
     use serde_json::{Map, Value};
     let text = || String::from_utf8_lossy(body).into_owned();
-    let mut out = match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(object)) => {
+    let mut out = match serde_json::from_slice::<Ordered>(body) {
+        Ok(Ordered::Object(members)) => {
             let mut found = SdkReading::default();
-            found.read(&object);
+            found.read(&members);
+            let Value::Object(object) = Ordered::Object(members).into_value() else {
+                unreachable!("an object converts to an object")
+            };
             let mut out = keep_typed(object);
-            if let Some(code) = found.code {
-                out.insert("error_code".into(), code.into());
+            // The SDK treats an empty or zero code or message of the pair it
+            // found as missing: the status and the text stand for them.
+            match found.code {
+                Some((code, true)) => drop(out.insert("error_code".into(), code.into())),
+                Some((_, false)) => {
+                    out.remove("error_code");
+                    out.remove("code");
+                    if let Some(Value::Object(nested)) = out.get_mut("error") {
+                        nested.remove("code");
+                    }
+                }
+                None => {}
             }
-            if let Some(message) = found.message {
-                out.insert("error_msg".into(), message.into());
+            match found.message {
+                Some((message, true)) => drop(out.insert("error_msg".into(), message.into())),
+                Some((_, false)) => {
+                    out.remove("error_msg");
+                    out.remove("message");
+                    if let Some(Value::Object(nested)) = out.get_mut("error") {
+                        nested.remove("message");
+                    }
+                }
+                None => {}
             }
             if let Some(encoded) = found.encoded {
                 out.insert("encoded_authorization_message".into(), encoded.into());
@@ -310,51 +331,167 @@ pub fn read_error_body(body: &[u8]) -> serde_json::Value {
         .iter()
         .any(|k| out.contains_key(*k))
         || out.get("error").and_then(|e| e.get("message")).is_some();
-    if !has_message && !body.iter().all(u8::is_ascii_whitespace) {
+    if !has_message && !body.is_empty() {
         out.insert("error_msg".into(), text().into());
     }
     Value::Object(out)
 }
 
-/// What the SDK takes from an error object.
+/// A JSON value whose objects keep their members in the order they came
+/// (serde_json's `Map` sorts them), since the SDK visits nested objects in
+/// that order and a later pair wins. A repeated name keeps its first place
+/// and its last value, as a Python dict does.
+enum Ordered {
+    Object(Vec<(String, Ordered)>),
+    Leaf(serde_json::Value),
+}
+
+impl Ordered {
+    fn into_value(self) -> serde_json::Value {
+        match self {
+            Ordered::Leaf(v) => v,
+            Ordered::Object(members) => serde_json::Value::Object(
+                members
+                    .into_iter()
+                    .map(|(k, v)| (k, v.into_value()))
+                    .collect(),
+            ),
+        }
+    }
+
+    fn get<'a>(members: &'a [(String, Ordered)], name: &str) -> Option<&'a Ordered> {
+        members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// The value as text (a string as it is, anything else as JSON), and
+    /// whether Python would call it true (not null, empty, zero or false).
+    fn text(&self) -> (String, bool) {
+        use serde_json::Value;
+        match self {
+            Ordered::Object(members) => (
+                Ordered::Object(members.iter().map(|(k, v)| (k.clone(), v.copy())).collect())
+                    .into_value()
+                    .to_string(),
+                !members.is_empty(),
+            ),
+            Ordered::Leaf(Value::String(s)) => (s.clone(), !s.is_empty()),
+            Ordered::Leaf(v) => {
+                let truthy = match v {
+                    Value::Null => false,
+                    Value::Bool(b) => *b,
+                    Value::Number(n) => n.as_f64() != Some(0.0),
+                    Value::Array(a) => !a.is_empty(),
+                    _ => true,
+                };
+                (v.to_string(), truthy)
+            }
+        }
+    }
+
+    fn copy(&self) -> Ordered {
+        match self {
+            Ordered::Leaf(v) => Ordered::Leaf(v.clone()),
+            Ordered::Object(m) => {
+                Ordered::Object(m.iter().map(|(k, v)| (k.clone(), v.copy())).collect())
+            }
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Ordered {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Ordered;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(v.into()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(v.into()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(v.into()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(v.into()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(v.into()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(v.into()))
+            }
+            fn visit_unit<E>(self) -> Result<Ordered, E> {
+                Ok(Ordered::Leaf(serde_json::Value::Null))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Ordered>()? {
+                    items.push(item.into_value());
+                }
+                Ok(Ordered::Leaf(items.into()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered, A::Error> {
+                let mut members: Vec<(String, Ordered)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Ordered>()? {
+                    match members.iter_mut().find(|(k, _)| *k == key) {
+                        Some(member) => member.1 = value,
+                        None => members.push((key, value)),
+                    }
+                }
+                Ok(Ordered::Object(members))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+/// What the SDK takes from an error object: each value as text, with
+/// whether Python would call it true.
 #[derive(Default)]
 struct SdkReading {
-    code: Option<String>,
-    message: Option<String>,
+    code: Option<(String, bool)>,
+    message: Option<(String, bool)>,
     encoded: Option<String>,
 }
 
 impl SdkReading {
     /// `_process_sdk_error`: the first pair present at this level, else
-    /// every nested object in turn.
-    fn read(&mut self, object: &serde_json::Map<String, serde_json::Value>) {
-        if let Some(encoded) = object.get("encoded_authorization_message") {
-            self.encoded = Some(as_text(encoded));
+    /// every nested object in turn, in the order they came.
+    fn read(&mut self, members: &[(String, Ordered)]) {
+        if let Some(encoded) = Ordered::get(members, "encoded_authorization_message") {
+            self.encoded = match encoded {
+                Ordered::Leaf(serde_json::Value::Null) => None,
+                other => Some(other.text().0),
+            };
         }
         for (code, message) in [
             ("error_code", "error_msg"),
             ("errorCode", "errorMsg"),
             ("code", "message"),
         ] {
-            if let (Some(c), Some(m)) = (object.get(code), object.get(message)) {
-                self.code = Some(as_text(c));
-                self.message = Some(as_text(m));
+            if let (Some(c), Some(m)) =
+                (Ordered::get(members, code), Ordered::get(members, message))
+            {
+                self.code = Some(c.text());
+                self.message = Some(m.text());
                 return;
             }
         }
-        for value in object.values() {
-            if let Some(nested) = value.as_object() {
+        for (_, value) in members {
+            if let Ordered::Object(nested) = value {
                 self.read(nested);
             }
         }
-    }
-}
-
-/// A value as text: a string as it is, anything else as its JSON.
-fn as_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
     }
 }
 
