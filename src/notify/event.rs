@@ -238,10 +238,10 @@ impl Notification {
     }
 
     /// The known event, or the unknown one back.
-    pub fn into_known(self) -> Result<RecordNotification, UnknownNotification> {
+    pub fn into_known(self) -> Result<RecordNotification, Box<UnknownNotification>> {
         match self {
             Self::Known(n) => Ok(n),
-            Self::Unknown(n) => Err(n),
+            Self::Unknown(n) => Err(Box::new(n)),
         }
     }
 

@@ -36,6 +36,14 @@ pub const FLOORS: Floors = Floors {
     rules_without_source: 0,
 };
 
+// Issue 10's floors are the least these may say: lowering one below them
+// does not compile.
+const _: () = assert!(
+    FLOORS.documented_examples >= 8
+        && FLOORS.documented_notifications >= 1
+        && FLOORS.rules_without_source == 0
+);
+
 /// What the floors are compared with.
 #[derive(Default)]
 struct Counts {
@@ -357,12 +365,5 @@ mod tests {
             rules_without_source: 1,
         };
         assert_eq!(problems(&unsourced).len(), 2);
-    }
-
-    #[test]
-    fn the_floors_are_those_of_issue_10() {
-        assert!(FLOORS.documented_examples >= 8);
-        assert!(FLOORS.documented_notifications >= 1);
-        assert_eq!(FLOORS.rules_without_source, 0);
     }
 }
