@@ -14,9 +14,10 @@
 //! - `LIVE_CALLBACK_SIGN_TYPE`: the config's `sign_type`, `HMACSHA256`
 //!   (default) or `MD5`.
 //!
-//! Answers: 200 `{"status":"ok"}` (new) or `{"status":"duplicate"}`, 400
-//! when the body is not a notification, 401 when a signature check fails;
-//! the error says which.
+//! Answers: 200 `{"status":"ok"}` (new) or `{"status":"duplicate"}`, 200
+//! `{"status":"ignored"}` for an event the contract does not list (a newer
+//! one: logged with its body, not acted on), 400 when the body is not a
+//! notification, 401 when a signature check fails; the error says which.
 
 use std::sync::Arc;
 
@@ -87,6 +88,18 @@ async fn receive(
                 key.file,
             );
         }
+        Outcome::Ignored {
+            notification,
+            verified,
+        } => eprintln!(
+            "receiver: ignored unknown event {} (signature {}): {}",
+            notification.event_type(),
+            match verified {
+                Ok(()) => "holds".to_owned(),
+                Err(e) => format!("does not hold: {e}"),
+            },
+            notification.raw()
+        ),
         Outcome::Refused(e) => eprintln!("receiver: refused ({}): {e}", e.status()),
     }
     let status = StatusCode::from_u16(outcome.status()).unwrap_or(StatusCode::OK);

@@ -105,6 +105,21 @@ impl ClientHooks<ClientContext> for Client {
         Ok(())
     }
 
+    /// Sends the request; an error answer (status 400 and up) has its body
+    /// read the way Huawei's core SDK reads it, whatever its form
+    /// ([`crate::error::read_error_body`]).
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        if response.status().as_u16() < 400 {
+            return Ok(response);
+        }
+        crate::error::read_error_response(response).await
+    }
+
     async fn post<E>(
         &self,
         result: &reqwest::Result<reqwest::Response>,

@@ -88,3 +88,91 @@ impl TryFrom<serde_json::Value> for crate::types::RecordCallbackConfigRequest {
         from_value(value)
     }
 }
+
+impl InputError {
+    fn at(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Read, change, send back: a config as show or list returned it, as the
+/// body of an update that stores it unchanged.
+impl crate::types::RecordCallbackConfig {
+    /// The body of an update (or create) that stores this config as it is.
+    ///
+    /// `key` is the config's key: no response carries it, so the caller
+    /// supplies it (as the contract reads update, leaving it out leaves the
+    /// config unsigned). An event name or signing method the contract does
+    /// not list is kept (as `UnlistedEvent`, `UnlistedSignType`), so a
+    /// config the service returned can go back whatever the service added
+    /// since; a value no request may carry (a name with a control
+    /// character, an event name in lower case) is refused with the field
+    /// named.
+    ///
+    /// ```
+    /// use live_record_callbacks::types::{RecordCallbackConfig, RequestedEvent};
+    ///
+    /// let shown: RecordCallbackConfig = serde_json::from_str(r#"{"id": "c1",
+    ///     "publish_domain": "push.example.com", "app": "live",
+    ///     "notify_event_subscription": ["RECORD_FILE_COMPLETE", "RECORD_SEGMENT_READY"],
+    ///     "sign_type": "HMACSHA512"}"#)?;
+    /// let mut body = shown.to_request(Some("0123456789abcdef0123456789abcdef".parse()?))?;
+    /// assert_eq!(body.notify_event_subscription[1].to_string(), "RECORD_SEGMENT_READY");
+    /// body.notify_callback_url = Some("https://hooks.example.com/v2".parse()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn to_request(
+        &self,
+        key: Option<crate::secret::CallbackKey>,
+    ) -> Result<crate::types::RecordCallbackConfigRequest, InputError> {
+        use crate::types::{
+            AppName, CallbackUrl, PublishDomain, RequestedEvent, RequestedSignType,
+        };
+        let field = |name: &str, value: &str, e: &dyn std::fmt::Display| {
+            InputError::at(name, format!("{value:?} cannot be sent back: {e}"))
+        };
+        let publish_domain = PublishDomain::try_from(self.publish_domain.as_str())
+            .map_err(|e| field("publish_domain", &self.publish_domain, &e))?;
+        let app = AppName::try_from(self.app.as_str()).map_err(|e| field("app", &self.app, &e))?;
+        let notify_callback_url = match &self.notify_callback_url {
+            Some(url) => Some(
+                CallbackUrl::try_from(url.as_str())
+                    .map_err(|e| field("notify_callback_url", url, &e))?,
+            ),
+            None => None,
+        };
+        let notify_event_subscription = self
+            .notify_event_subscription
+            .iter()
+            .enumerate()
+            .map(|(i, event)| {
+                RequestedEvent::try_from(event.as_str()).map_err(|_| {
+                    InputError::at(
+                        format!("notify_event_subscription[{i}]"),
+                        format!("{event:?} cannot be sent back: neither a known event nor an event name (upper-case letters, digits and `_`, at most 64)"),
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let sign_type = match &self.sign_type {
+            Some(s) => Some(RequestedSignType::try_from(s.as_str()).map_err(|_| {
+                InputError::at(
+                    "sign_type",
+                    format!("{s:?} cannot be sent back: neither a known signing method nor a method name (upper-case letters, digits, `_` and `-`, at most 64)"),
+                )
+            })?),
+            None => None,
+        };
+        Ok(crate::types::RecordCallbackConfigRequest {
+            app,
+            key,
+            notify_callback_url,
+            notify_event_subscription,
+            publish_domain,
+            sign_type,
+        })
+    }
+}

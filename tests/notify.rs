@@ -11,8 +11,8 @@ use axum::{body::Bytes, extract::State, http::StatusCode, routing::post, Json, R
 use chrono::{DateTime, TimeZone, Utc};
 use live_record_callbacks::clock::FixedClock;
 use live_record_callbacks::notify::{
-    self, EventType, NotificationVerifier, NotificationVerifyError, Outcome, ParseError,
-    ReceiveError, Receiver,
+    self, EventType, Notification, NotificationVerifier, NotificationVerifyError, Outcome,
+    ParseError, ReceiveError, Receiver, TIMESTAMP_FUTURE_BOUND, TIMESTAMP_WINDOW,
 };
 use live_record_callbacks::secret::CallbackKey;
 use live_record_callbacks::types::{RecordNotification, SignType};
@@ -73,7 +73,10 @@ fn body(event: &str) -> Value {
 }
 
 fn parse(v: &Value) -> RecordNotification {
-    notify::parse(v.to_string().as_bytes()).expect("a valid notification")
+    notify::parse(v.to_string().as_bytes())
+        .expect("a valid notification")
+        .into_known()
+        .expect("a known event")
 }
 
 fn signed(event: &str, sign_type: SignType) -> Value {
@@ -147,7 +150,7 @@ fn sign_sets_timestamp_and_signature() {
     assert_eq!(hmac().verify_at(&n, at(TS)), Ok(()));
     // The signed notification serializes to a body the parser reads back.
     let again = notify::parse(&serde_json::to_vec(&n).unwrap()).unwrap();
-    assert_eq!(again, n);
+    assert_eq!(again, Notification::Known(n));
 }
 
 // ---- the document ------------------------------------------------------
@@ -182,7 +185,9 @@ fn document_examples_verify() {
             .pointer(&format!("{name}/example"))
             .unwrap_or_else(|| panic!("{name} has no example"));
         let n = notify::parse(value.to_string().as_bytes())
-            .unwrap_or_else(|e| panic!("example {name}: {e}"));
+            .unwrap_or_else(|e| panic!("example {name}: {e}"))
+            .into_known()
+            .unwrap_or_else(|u| panic!("example {name}: unknown event {}", u.event_type()));
         let sign_type = match n.auth_sign().map(|s| s.len()) {
             Some(32) => SignType::Md5,
             _ => SignType::Hmacsha256,
@@ -370,6 +375,7 @@ fn several_keys_are_accepted_while_rotating() {
 fn stale_and_future_timestamps_are_refused() {
     let n = parse(&signed("RECORD_OVER", SignType::Hmacsha256));
     let v = hmac();
+    assert_eq!(TIMESTAMP_WINDOW, Duration::from_secs(300));
     assert_eq!(v.verify_at(&n, at(TS + 300)), Ok(()));
     assert_eq!(
         v.verify_at(&n, at(TS + 301)),
@@ -378,17 +384,21 @@ fn stale_and_future_timestamps_are_refused() {
             window_secs: 300
         })
     );
-    assert_eq!(v.verify_at(&n, at(TS - 30)), Ok(()));
+    // The default bound on the future fits an expiry of 15 minutes with
+    // room for the clocks' difference.
+    let bound = TIMESTAMP_FUTURE_BOUND.as_secs() as i64;
+    assert!(bound >= 15 * 60, "{bound}");
+    assert_eq!(v.verify_at(&n, at(TS - bound)), Ok(()));
     assert_eq!(
-        v.verify_at(&n, at(TS - 31)),
+        v.verify_at(&n, at(TS - bound - 1)),
         Err(NotificationVerifyError::Future {
-            ahead_secs: 31,
-            skew_secs: 30
+            ahead_secs: bound + 1,
+            bound_secs: bound as u64
         })
     );
     let strict = hmac()
         .with_window(Duration::from_secs(10))
-        .with_future_skew(Duration::ZERO);
+        .with_future_bound(Duration::ZERO);
     assert!(matches!(
         strict.verify_at(&n, at(TS + 11)),
         Err(NotificationVerifyError::Stale { .. })
@@ -403,6 +413,90 @@ fn stale_and_future_timestamps_are_refused() {
         .unwrap_err()
         .to_string()
         .starts_with("stale timestamp"));
+    assert!(v
+        .verify_at(&n, at(TS - bound - 1))
+        .unwrap_err()
+        .to_string()
+        .starts_with("future timestamp"));
+}
+
+/// Huawei's field table calls `auth_timestamp` the time the signature
+/// expires: a notification sent now may carry a time minutes ahead. It
+/// verifies, and it is stale only once the clock is past it by more than
+/// the window.
+#[test]
+fn an_expiry_style_timestamp_verifies() {
+    let now = TS;
+    let expires = now + 10 * 60;
+    let mut n = parse(&body("RECORD_FILE_COMPLETE"));
+    notify::sign(&mut n, SignType::Hmacsha256, &key(KEY), expires);
+    let v = hmac();
+    assert_eq!(v.verify_at(&n, at(now)), Ok(()));
+    assert_eq!(v.verify_at(&n, at(expires)), Ok(()));
+    assert_eq!(v.verify_at(&n, at(expires + 300)), Ok(()));
+    assert_eq!(
+        v.verify_at(&n, at(expires + 301)),
+        Err(NotificationVerifyError::Stale {
+            age_secs: 301,
+            window_secs: 300
+        })
+    );
+    // A configured bound shorter than the expiry refuses it as from the
+    // future; a longer one accepts it.
+    let short = hmac().with_future_bound(Duration::from_secs(5 * 60));
+    assert_eq!(
+        short.verify_at(&n, at(now)),
+        Err(NotificationVerifyError::Future {
+            ahead_secs: 600,
+            bound_secs: 300
+        })
+    );
+    let long = hmac().with_future_bound(Duration::from_secs(60 * 60));
+    assert_eq!(long.verify_at(&n, at(now - 40 * 60)), Ok(()));
+    // MD5 too: the timestamp rule does not depend on the algorithm.
+    let mut n = parse(&body("RECORD_OVER"));
+    notify::sign(&mut n, SignType::Md5, &key(KEY), expires);
+    let md5 = NotificationVerifier::new(SignType::Md5, key(KEY));
+    assert_eq!(md5.verify_at(&n, at(now)), Ok(()));
+}
+
+/// No page says which case the service writes the hex digits in: an
+/// upper-case or mixed-case `auth_sign` verifies, and a wrong one in upper
+/// case is still a mismatch.
+#[test]
+fn auth_sign_is_compared_case_insensitively() {
+    for (sign_type, vector) in [
+        (SignType::Hmacsha256, VECTOR_HMAC_OVER),
+        (SignType::Md5, VECTOR_MD5),
+    ] {
+        let verifier = NotificationVerifier::new(sign_type, key(KEY));
+        let mut v = body("RECORD_OVER");
+        v["auth_timestamp"] = json!(TS);
+        let mixed: String = vector
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if i % 2 == 0 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                }
+            })
+            .collect();
+        for sign in [vector.to_owned(), vector.to_ascii_uppercase(), mixed] {
+            v["auth_sign"] = json!(sign);
+            assert_eq!(verify(&verifier, &v), Ok(()), "{sign_type} {sign}");
+        }
+        // One digit changed, in upper case: a mismatch, not a parse error.
+        let mut wrong = vector.to_ascii_uppercase();
+        let last = if wrong.ends_with('0') { "1" } else { "0" };
+        wrong.replace_range(wrong.len() - 1.., last);
+        v["auth_sign"] = json!(wrong);
+        assert_eq!(
+            verify(&verifier, &v),
+            Err(NotificationVerifyError::Mismatch { sign_type, keys: 1 })
+        );
+    }
 }
 
 #[test]
@@ -513,11 +607,12 @@ fn malformed_bodies_say_what_is_wrong() {
         (b"not json".to_vec(), "expected"),
         (b"{}".to_vec(), "missing field `event_type`"),
         (br#"{"event_type": 5}"#.to_vec(), "event_type"),
+        (b"[1, 2]".to_vec(), "invalid type: sequence, expected a map"),
         (
-            json!({"event_type": "RECORD_PAUSED"})
+            json!({"event_type": "RECORD_PAUSED", "stream": 5})
                 .to_string()
                 .into_bytes(),
-            "`RECORD_PAUSED` is not a known event",
+            "stream: invalid type: integer `5`, expected a string",
         ),
         (
             {
@@ -575,6 +670,159 @@ fn unknown_fields_are_ignored_and_every_event_parses() {
     let mut v = body("RECORD_START");
     v["record_format"] = json!("CMAF");
     assert_eq!(parse(&v).event_type(), "RECORD_START");
+}
+
+// ---- events and fields the contract does not promise ---------------------
+
+/// An event added after the contract: its fields as the service might send
+/// them, with one the contract has never seen.
+fn unknown_body() -> Value {
+    json!({
+        "project_id": common::PROJECT,
+        "task_id": "task-1",
+        "event_type": "RECORD_PAUSED",
+        "publish_domain": common::DOMAIN,
+        "app": "live",
+        "stream": "mystream",
+        "record_format": "HLS",
+        "pause_reason": {"code": 3, "text": "source stalled"},
+        "download_url": DOWNLOAD_URL,
+    })
+}
+
+#[test]
+fn an_unknown_event_is_kept_with_its_raw_json() {
+    let v = unknown_body();
+    let n = notify::parse(v.to_string().as_bytes()).unwrap();
+    assert_eq!(n.event_type(), "RECORD_PAUSED");
+    assert!(n.known().is_none());
+    let Notification::Unknown(unknown) = &n else {
+        panic!("{n:?}")
+    };
+    assert_eq!(unknown.event_type(), "RECORD_PAUSED");
+    assert_eq!(unknown.raw(), &v);
+    assert_eq!(unknown.fields().task_id.as_deref(), Some("task-1"));
+    assert_eq!(unknown.fields().stream.as_deref(), Some("mystream"));
+    assert_eq!(unknown.auth_sign(), None);
+    // It serializes back to the body it came from.
+    assert_eq!(serde_json::to_value(&n).unwrap(), v);
+    // Only event_type is required of an unknown event.
+    let bare = notify::parse(br#"{"event_type": "SOMETHING_ELSE"}"#).unwrap();
+    assert_eq!(bare.event_type(), "SOMETHING_ELSE");
+    // A name that differs from a known one only in case is not that event.
+    let lower = notify::parse(br#"{"event_type": "record_over"}"#).unwrap();
+    assert!(lower.known().is_none());
+}
+
+/// The contract states one signing rule for every event, so an unknown
+/// event is signed over the same fields, read from its raw JSON.
+#[test]
+fn an_unknown_event_is_signed_by_the_same_rule() {
+    let mut n = notify::parse(unknown_body().to_string().as_bytes()).unwrap();
+    assert_eq!(
+        notify::signed_string(&n, TS),
+        format!("1583676745RECORD_PAUSEDpush.example.comlivemystream{DOWNLOAD_URL}")
+    );
+    notify::sign(&mut n, SignType::Hmacsha256, &key(KEY), TS);
+    let wire = serde_json::to_value(&n).unwrap();
+    assert_eq!(wire["auth_timestamp"], json!(TS));
+    assert_eq!(
+        wire["pause_reason"]["code"],
+        json!(3),
+        "the raw JSON is kept"
+    );
+    let back = notify::parse(wire.to_string().as_bytes()).unwrap();
+    assert_eq!(hmac().verify_at(&back, at(TS)), Ok(()));
+    // What is signed for a known event is signed here.
+    for field in ["stream", "download_url", "event_type"] {
+        let mut changed = wire.clone();
+        changed[field] = json!("RECORD_CHANGED");
+        let changed = notify::parse(changed.to_string().as_bytes()).unwrap();
+        assert!(
+            matches!(
+                hmac().verify_at(&changed, at(TS)),
+                Err(NotificationVerifyError::Mismatch { .. })
+            ),
+            "{field}"
+        );
+    }
+    // The checked receive reads and verifies an unknown event too.
+    let verifier = hmac().with_clock(FixedClock(at(TS)));
+    let received = verifier.receive(wire.to_string().as_bytes()).unwrap();
+    assert_eq!(received.event_type(), "RECORD_PAUSED");
+}
+
+/// A receiver answers 200 to an unknown event and does not act on it,
+/// whether its signature holds (a new event may be signed differently),
+/// and keeps no memory of it.
+#[test]
+fn the_receiver_ignores_an_unknown_event() {
+    let receiver = Receiver::new(hmac().with_clock(FixedClock(at(TS))));
+    let unsigned = unknown_body().to_string();
+    let outcome = receiver.handle(unsigned.as_bytes());
+    assert_eq!(outcome.status(), 200);
+    assert_eq!(outcome.response_body(), json!({"status": "ignored"}));
+    let Outcome::Ignored {
+        notification,
+        verified,
+    } = &outcome
+    else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(notification.raw()["pause_reason"]["text"], "source stalled");
+    assert_eq!(verified, &Err(NotificationVerifyError::MissingSignature));
+
+    let mut n = notify::parse(unsigned.as_bytes()).unwrap();
+    notify::sign(&mut n, SignType::Hmacsha256, &key(KEY), TS);
+    let signed = serde_json::to_vec(&n).unwrap();
+    for _ in 0..2 {
+        let outcome = receiver.handle(&signed);
+        assert!(
+            matches!(
+                outcome,
+                Outcome::Ignored {
+                    verified: Ok(()),
+                    ..
+                }
+            ),
+            "{outcome:?}"
+        );
+    }
+    // A body that is not a notification at all is still refused.
+    assert_eq!(receiver.handle(br#"{"no_event": 1}"#).status(), 400);
+}
+
+/// Fields the pages only imply are optional: RECORD_START without
+/// `file_size` and `record_duration`, RECORD_FILE_COMPLETE without the OBS
+/// fields, `asset_id`, `width` and `height`. Both parse and verify.
+#[test]
+fn a_notification_without_an_implied_field_parses() {
+    for (event, drop) in [
+        ("RECORD_START", &["file_size", "record_duration"][..]),
+        (
+            "RECORD_NEW_FILE_START",
+            &["file_size", "record_duration"][..],
+        ),
+        ("RECORD_OVER", &["file_size", "record_duration"][..]),
+        ("RECORD_FAILED", &["file_size", "record_duration"][..]),
+        (
+            "RECORD_FILE_COMPLETE",
+            &["obs_location", "obs_bucket", "obs_object"][..],
+        ),
+    ] {
+        let mut v = signed(event, SignType::Hmacsha256);
+        for field in drop {
+            v.as_object_mut().unwrap().remove(*field);
+        }
+        let n = parse(&v);
+        assert_eq!(n.event_type(), event);
+        assert_eq!(verify(&hmac(), &v), Ok(()), "{event} without {drop:?}");
+    }
+    // A field the contract requires of the event is still required.
+    let mut v = body("RECORD_FILE_COMPLETE");
+    v.as_object_mut().unwrap().remove("job_id");
+    let err = notify::parse(v.to_string().as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("missing field `job_id`"), "{err}");
 }
 
 // ---- deduplication -----------------------------------------------------
@@ -699,6 +947,47 @@ async fn signed_notifications_over_http() {
     let (status, answer) = post_json(json!({"event_type": "RECORD_OVER"})).await;
     assert_eq!(status, 400);
     assert!(answer["error"].as_str().unwrap().contains("missing field"));
+
+    // auth_timestamp as an expiry time, ten minutes ahead: accepted.
+    let mut expiring = parse(&body("RECORD_OVER"));
+    notify::sign(&mut expiring, SignType::Hmacsha256, &key(KEY), now + 600);
+    assert_eq!(
+        post_json(serde_json::to_value(&expiring).unwrap()).await,
+        (200, json!({"status": "ok"}))
+    );
+    // ... but not a day ahead.
+    let mut far = parse(&body("RECORD_FAILED"));
+    notify::sign(&mut far, SignType::Hmacsha256, &key(KEY), now + 86_400);
+    let (status, answer) = post_json(serde_json::to_value(&far).unwrap()).await;
+    assert_eq!(status, 401);
+    assert!(answer["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("future timestamp"));
+
+    // An upper-case auth_sign: accepted.
+    let mut upper = parse(&body("RECORD_NEW_FILE_START"));
+    notify::sign(&mut upper, SignType::Hmacsha256, &key(KEY), now);
+    let mut upper = serde_json::to_value(&upper).unwrap();
+    upper["auth_sign"] = json!(upper["auth_sign"].as_str().unwrap().to_ascii_uppercase());
+    assert_eq!(post_json(upper).await, (200, json!({"status": "ok"})));
+
+    // RECORD_START without file_size and record_duration: accepted.
+    let mut start = body("RECORD_START");
+    start.as_object_mut().unwrap().remove("file_size");
+    start.as_object_mut().unwrap().remove("record_duration");
+    let mut start = parse(&start);
+    notify::sign(&mut start, SignType::Hmacsha256, &key(KEY), now);
+    assert_eq!(
+        post_json(serde_json::to_value(&start).unwrap()).await,
+        (200, json!({"status": "ok"}))
+    );
+
+    // An event the contract does not list: 200, ignored.
+    assert_eq!(
+        post_json(unknown_body()).await,
+        (200, json!({"status": "ignored"}))
+    );
 }
 
 // ---- properties --------------------------------------------------------

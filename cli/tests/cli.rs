@@ -261,4 +261,41 @@ fn command_line_verify_says_why_not() {
     let (code, out) = verify_cli(&["--key", KEY], b"{\"event_type\": 3}");
     assert_eq!(code, Some(2));
     assert!(out.contains("not a recording notification"), "{out}");
+
+    // auth_timestamp as an expiry time ten minutes ahead: valid, unless
+    // the bound on the future is set below it.
+    let mut expiring = notify::parse(&good).unwrap();
+    notify::sign(
+        &mut expiring,
+        SignType::Hmacsha256,
+        &KEY.parse().unwrap(),
+        chrono::Utc::now().timestamp() + 600,
+    );
+    let expiring = serde_json::to_vec(&expiring).unwrap();
+    let (code, out) = verify_cli(&["--key", KEY], &expiring);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = verify_cli(&["--key", KEY, "--future-bound", "60"], &expiring);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("invalid: future timestamp"), "{out}");
+
+    // An event the contract does not list: checked by the same rule.
+    let mut unknown = notify::parse(
+        json!({"event_type": "RECORD_PAUSED", "publish_domain": common::DOMAIN, "app": "live",
+               "stream": "s", "task_id": "t"})
+        .to_string()
+        .as_bytes(),
+    )
+    .unwrap();
+    notify::sign(
+        &mut unknown,
+        SignType::Hmacsha256,
+        &KEY.parse().unwrap(),
+        chrono::Utc::now().timestamp(),
+    );
+    let (code, out) = verify_cli(&["--key", KEY], &serde_json::to_vec(&unknown).unwrap());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.starts_with("valid: RECORD_PAUSED for push.example.com/live/s (task t); not an event the contract lists"),
+        "{out}"
+    );
 }

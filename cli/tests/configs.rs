@@ -192,7 +192,10 @@ async fn notification(base: &str, app: &str, log: &common::Log) -> types::Record
     assert_eq!(out.code, Some(0), "{out:?}");
     let requests = log.requests();
     assert_eq!(requests.len(), before + 1);
-    notify::parse(&requests[before].body).unwrap()
+    notify::parse(&requests[before].body)
+        .unwrap()
+        .into_known()
+        .unwrap()
 }
 
 fn verifies(n: &types::RecordNotification, key: &str) -> bool {

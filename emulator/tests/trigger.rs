@@ -97,6 +97,8 @@ async fn exact_app_wins_over_the_wildcard_and_the_body_is_signed() {
     // What the receiver got verifies with the key, as HMACSHA256.
     let n = NotificationVerifier::new(SignType::Hmacsha256, KEY.parse().unwrap())
         .receive(body)
+        .unwrap()
+        .into_known()
         .unwrap();
     assert_eq!(
         (n.event_type().to_string().as_str(), n.app(), n.stream()),
@@ -111,6 +113,8 @@ async fn exact_app_wins_over_the_wildcard_and_the_body_is_signed() {
     let body = &star.requests()[0].body;
     let n = NotificationVerifier::new(SignType::Md5, KEY.parse().unwrap())
         .receive(body)
+        .unwrap()
+        .into_known()
         .unwrap();
     assert_eq!(n.event_type(), "RECORD_OVER");
     assert_eq!(n.app(), "other");
@@ -204,7 +208,10 @@ async fn the_report_carries_the_notification_that_was_sent() {
         let (status, report) = fire(&emulator, "live", event).await;
         assert_eq!(status, 200, "{report}");
         let report: TriggerReport = serde_json::from_value(report).unwrap();
-        let sent = notify::parse(&log.requests().last().unwrap().body).unwrap();
+        let sent = notify::parse(&log.requests().last().unwrap().body)
+            .unwrap()
+            .into_known()
+            .unwrap();
         assert_eq!(report.notification, sent);
         assert_eq!(sent.event_type(), event);
         assert_eq!(sent.job_id().is_some(), event == "RECORD_NEW_FILE_START");

@@ -5,7 +5,8 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::types::{
-    NotificationSignature, RecordNotification, RecordStartNotificationEventType, SubscribedEvent,
+    NotificationSignature, OtherRecordNotification, RecordNotification,
+    RecordStartNotificationEventType, SubscribedEvent,
 };
 
 /// A notification's `event_type`: `RECORD_START`, which every config with
@@ -193,5 +194,158 @@ impl RecordNotification {
             n.auth_timestamp = Some(timestamp);
             n.auth_sign = Some(sign);
         })
+    }
+}
+
+/// A notification as [`parse`](super::parse) reads it: one of the events
+/// the contract describes, or an event it does not describe (one Huawei
+/// added later), kept with its raw JSON so that a receiver can answer 200
+/// and ignore it instead of refusing a genuine notification.
+///
+/// ```
+/// use live_record_callbacks::notify::{self, Notification};
+///
+/// let n = notify::parse(br#"{"event_type": "RECORD_PAUSED", "task_id": "t", "pause_reason": 3}"#)?;
+/// let Notification::Unknown(unknown) = &n else { panic!("RECORD_PAUSED is not a known event") };
+/// assert_eq!(unknown.event_type(), "RECORD_PAUSED");
+/// assert_eq!(unknown.raw()["pause_reason"], 3);
+/// assert_eq!(n.event_type(), "RECORD_PAUSED");
+/// # Ok::<(), notify::ParseError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum Notification {
+    /// One of the five events of the contract.
+    Known(RecordNotification),
+    /// An `event_type` the contract does not list.
+    Unknown(UnknownNotification),
+}
+
+impl Notification {
+    /// `event_type`, whichever kind of event it is.
+    pub fn event_type(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Self::Known(n) => n.event_type().to_string().into(),
+            Self::Unknown(n) => n.event_type().into(),
+        }
+    }
+
+    /// The known event, if it is one.
+    pub fn known(&self) -> Option<&RecordNotification> {
+        match self {
+            Self::Known(n) => Some(n),
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// The known event, or the unknown one back.
+    pub fn into_known(self) -> Result<RecordNotification, Box<UnknownNotification>> {
+        match self {
+            Self::Known(n) => Ok(n),
+            Self::Unknown(n) => Err(Box::new(n)),
+        }
+    }
+
+    /// `auth_timestamp`, present when the config has a key.
+    pub fn auth_timestamp(&self) -> Option<i64> {
+        match self {
+            Self::Known(n) => n.auth_timestamp(),
+            Self::Unknown(n) => n.auth_timestamp(),
+        }
+    }
+
+    /// `auth_sign`, present when the config has a key.
+    pub fn auth_sign(&self) -> Option<&NotificationSignature> {
+        match self {
+            Self::Known(n) => n.auth_sign(),
+            Self::Unknown(n) => n.auth_sign(),
+        }
+    }
+}
+
+impl From<RecordNotification> for Notification {
+    fn from(n: RecordNotification) -> Self {
+        Self::Known(n)
+    }
+}
+
+impl From<UnknownNotification> for Notification {
+    fn from(n: UnknownNotification) -> Self {
+        Self::Unknown(n)
+    }
+}
+
+/// The body as it came (a known event as its generated type would write
+/// it).
+impl serde::Serialize for Notification {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Known(n) => n.serialize(s),
+            Self::Unknown(n) => n.raw.serialize(s),
+        }
+    }
+}
+
+/// A notification whose `event_type` is none of the contract's events:
+/// its fields as the contract's `OtherRecordNotification` reads them
+/// (only `event_type` is required), and the whole body as received.
+///
+/// Signing covers it as it covers the known events (the contract states
+/// one rule for every event): `download_url` and `play_url`, which
+/// `OtherRecordNotification` does not list, are read from the raw body
+/// when they are strings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnknownNotification {
+    fields: OtherRecordNotification,
+    raw: serde_json::Value,
+}
+
+impl UnknownNotification {
+    /// Reads `raw` (a JSON object whose `event_type` is not a known event).
+    pub(super) fn new(fields: OtherRecordNotification, raw: serde_json::Value) -> Self {
+        Self { fields, raw }
+    }
+
+    /// `event_type`, the name of the event.
+    pub fn event_type(&self) -> &str {
+        &self.fields.event_type
+    }
+
+    /// The fields every event is expected to carry, each optional.
+    pub fn fields(&self) -> &OtherRecordNotification {
+        &self.fields
+    }
+
+    /// The body as received, a JSON object.
+    pub fn raw(&self) -> &serde_json::Value {
+        &self.raw
+    }
+
+    /// The body as received.
+    pub fn into_raw(self) -> serde_json::Value {
+        self.raw
+    }
+
+    /// `auth_timestamp`, present when the config has a key.
+    pub fn auth_timestamp(&self) -> Option<i64> {
+        self.fields.auth_timestamp
+    }
+
+    /// `auth_sign`, present when the config has a key.
+    pub fn auth_sign(&self) -> Option<&NotificationSignature> {
+        self.fields.auth_sign.as_ref()
+    }
+
+    /// A string field of the raw body ("" when absent or not a string).
+    pub(super) fn raw_str(&self, name: &str) -> &str {
+        self.raw.get(name).and_then(|v| v.as_str()).unwrap_or("")
+    }
+
+    pub(super) fn set_auth(&mut self, timestamp: i64, sign: NotificationSignature) {
+        if let Some(body) = self.raw.as_object_mut() {
+            body.insert("auth_timestamp".into(), timestamp.into());
+            body.insert("auth_sign".into(), sign.as_str().into());
+        }
+        self.fields.auth_timestamp = Some(timestamp);
+        self.fields.auth_sign = Some(sign);
     }
 }

@@ -2,20 +2,26 @@
 //! Huawei Live POSTs to `notify_callback_url`.
 //!
 //! In parts, like [`auth`](crate::auth):
-//! - `event`: [`EventType`] and read access to the fields of a
-//!   [`RecordNotification`];
-//! - `parse`: [`parse`] reads a body into the generated
-//!   [`RecordNotification`] (one variant per event type), with a size limit
-//!   and errors that name the field;
+//! - `event`: [`EventType`], read access to the fields of a
+//!   [`RecordNotification`], and [`Notification`]: a known event or an
+//!   [`UnknownNotification`] (an `event_type` the contract does not list,
+//!   kept with its raw JSON);
+//! - `parse`: [`parse`] reads a body into a [`Notification`]: a known event
+//!   as the generated [`RecordNotification`] (one variant per event type),
+//!   an unknown one as the contract's `OtherRecordNotification` plus its
+//!   raw JSON; with a size limit and errors that name the field;
 //! - `sign`: [`sign`] signs a notification as the service does, for
 //!   emulators and tests, over [`HMAC_SIGNED_FIELDS`]; [`signed_string`] is
-//!   the exact string `HMACSHA256` signs;
+//!   the exact string `HMACSHA256` signs; [`Signable`] is what both work on;
 //! - `verify`: [`NotificationVerifier`] checks `auth_sign` the way the
-//!   contract's `x-signing` states it, in constant time, within a replay
-//!   window ([`TIMESTAMP_WINDOW`]), against one or more keys (to rotate a
-//!   key, accept the old and the new one for a while);
+//!   contract's `x-signing` states it (hex in either case, bytes compared in
+//!   constant time), against one or more keys (to rotate a key, accept the
+//!   old and the new one for a while), and `auth_timestamp` under both of
+//!   Huawei's readings: stale when the clock is past it by more than
+//!   [`TIMESTAMP_WINDOW`], from the future only when it is ahead by more
+//!   than [`TIMESTAMP_FUTURE_BOUND`], which an expiry time fits in;
 //! - `receive`: [`Receiver`] puts it together for an HTTP handler: verify,
-//!   deduplicate, answer.
+//!   deduplicate, answer; an unknown event is answered 200 and ignored.
 //!
 //! Know what a valid signature proves:
 //! - `HMACSHA256` covers `auth_timestamp`, `event_type`, `publish_domain`,
@@ -41,6 +47,9 @@
 //! let notification = notify::parse(body)?;
 //! verifier.verify_at(&notification, now)?;
 //! assert_eq!(notification.event_type(), "RECORD_OVER");
+//! // The case of the hex digits does not matter.
+//! let upper = String::from_utf8(body.to_vec())?.replace("e567d0", "E567D0");
+//! verifier.verify_at(&notify::parse(upper.as_bytes())?, now)?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -52,10 +61,10 @@ mod receive;
 mod sign;
 mod verify;
 
-pub use event::{EventType, UnknownEvent};
+pub use event::{EventType, Notification, UnknownEvent, UnknownNotification};
 pub use parse::{parse, parse_with_limit, ParseError};
 pub use receive::{DedupKey, Outcome, ReceiveError, Receiver};
-pub use sign::{sign, signature, signed_string, SignedField, HMAC_SIGNED_FIELDS};
+pub use sign::{sign, signature, signed_string, Signable, SignedField, HMAC_SIGNED_FIELDS};
 pub use verify::{
-    NotificationVerifier, NotificationVerifyError, TIMESTAMP_FUTURE_SKEW, TIMESTAMP_WINDOW,
+    NotificationVerifier, NotificationVerifyError, TIMESTAMP_FUTURE_BOUND, TIMESTAMP_WINDOW,
 };

@@ -3,8 +3,8 @@
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 
-use super::event::EventType;
-use super::parse::ParseError;
+use super::event::{EventType, Notification, UnknownNotification};
+use super::parse::{parse_with_limit, ParseError};
 use super::verify::{NotificationVerifier, NotificationVerifyError};
 use crate::types::RecordNotification;
 
@@ -37,16 +37,28 @@ pub enum Outcome {
     New(RecordNotification),
     /// A verified notification already received: it was acted on before.
     Duplicate(RecordNotification),
+    /// An event the contract does not list (one Huawei added later):
+    /// answered 200 so the service does not retry it, and not acted on.
+    /// Log it, with its raw JSON, to learn about the new event.
+    Ignored {
+        /// The notification, with its raw JSON.
+        notification: UnknownNotification,
+        /// Whether its signature holds under the rule of the known events
+        /// (a new event might be signed differently, which is why a failure
+        /// does not refuse it; nothing acts on it either way).
+        verified: Result<(), NotificationVerifyError>,
+    },
     /// Refused.
     Refused(ReceiveError),
 }
 
 impl Outcome {
     /// The HTTP status to answer with: 200 for a verified notification (new
-    /// or not: the service only needs to know it arrived).
+    /// or not: the service only needs to know it arrived) and for an
+    /// ignored one.
     pub fn status(&self) -> u16 {
         match self {
-            Self::New(_) | Self::Duplicate(_) => 200,
+            Self::New(_) | Self::Duplicate(_) | Self::Ignored { .. } => 200,
             Self::Refused(e) => e.status(),
         }
     }
@@ -56,6 +68,7 @@ impl Outcome {
         match self {
             Self::New(_) => serde_json::json!({"status": "ok"}),
             Self::Duplicate(_) => serde_json::json!({"status": "duplicate"}),
+            Self::Ignored { .. } => serde_json::json!({"status": "ignored"}),
             Self::Refused(e) => serde_json::json!({"error": e.to_string()}),
         }
     }
@@ -101,12 +114,24 @@ impl Receiver {
         }
     }
 
-    /// Reads, verifies and deduplicates one request body.
+    /// Reads, verifies and deduplicates one request body. An event the
+    /// contract does not list is [`Outcome::Ignored`], whether or not its
+    /// signature holds.
     pub fn handle(&self, body: &[u8]) -> Outcome {
-        let n = match self.verifier.receive(body) {
-            Ok(n) => n,
-            Err(e) => return Outcome::Refused(e),
+        let n = match parse_with_limit(body, self.verifier.max_body()) {
+            Ok(Notification::Known(n)) => n,
+            Ok(Notification::Unknown(notification)) => {
+                let verified = self.verifier.verify(&notification);
+                return Outcome::Ignored {
+                    notification,
+                    verified,
+                };
+            }
+            Err(e) => return Outcome::Refused(e.into()),
         };
+        if let Err(e) = self.verifier.verify(&n) {
+            return Outcome::Refused(e.into());
+        }
         let key = n.dedup_key();
         // A poisoned lock only means another handler panicked; the set is
         // still usable.

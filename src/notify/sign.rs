@@ -7,6 +7,7 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use sha2::Sha256;
 
+use super::event::{Notification, UnknownNotification};
 use crate::secret::CallbackKey;
 use crate::types::{NotificationSignature, RecordNotification, SignType};
 
@@ -45,20 +46,114 @@ impl SignedField {
 
     /// Writes the field's value in `n` (signed at `timestamp`) to `out`; a
     /// field the event does not carry writes nothing.
-    fn write(
+    fn write<N: Signable + ?Sized>(
         self,
-        n: &RecordNotification,
+        n: &N,
         timestamp: i64,
         out: &mut impl fmt::Write,
     ) -> fmt::Result {
         match self {
             Self::AuthTimestamp => write!(out, "{timestamp}"),
-            Self::EventType => write!(out, "{}", n.event_type()),
-            Self::PublishDomain => out.write_str(n.publish_domain()),
-            Self::App => out.write_str(n.app()),
-            Self::Stream => out.write_str(n.stream()),
-            Self::DownloadUrl => out.write_str(n.download_url().unwrap_or_default()),
-            Self::PlayUrl => out.write_str(n.play_url().unwrap_or_default()),
+            field => n.write_field(field, out),
+        }
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::types::RecordNotification {}
+    impl Sealed for super::Notification {}
+    impl Sealed for super::UnknownNotification {}
+}
+
+/// What the signer and the verifier work on: a known event
+/// ([`RecordNotification`]), an event the contract does not list
+/// ([`UnknownNotification`]), or either ([`Notification`]). One rule covers
+/// them all: the contract states it for every event, and a field an event
+/// does not carry counts as empty.
+pub trait Signable: sealed::Sealed {
+    /// Writes the value of a signed field other than `auth_timestamp`
+    /// (nothing for a field the notification does not carry).
+    #[doc(hidden)]
+    fn write_field(&self, field: SignedField, out: &mut dyn fmt::Write) -> fmt::Result;
+    /// `auth_timestamp`, when present.
+    fn auth_timestamp(&self) -> Option<i64>;
+    /// `auth_sign`, when present.
+    fn auth_sign(&self) -> Option<&NotificationSignature>;
+    /// Sets `auth_timestamp` and `auth_sign`.
+    #[doc(hidden)]
+    fn set_auth(&mut self, timestamp: i64, sign: NotificationSignature);
+}
+
+impl Signable for RecordNotification {
+    fn write_field(&self, field: SignedField, out: &mut dyn fmt::Write) -> fmt::Result {
+        match field {
+            SignedField::AuthTimestamp => Ok(()),
+            SignedField::EventType => write!(out, "{}", self.event_type()),
+            SignedField::PublishDomain => out.write_str(self.publish_domain()),
+            SignedField::App => out.write_str(self.app()),
+            SignedField::Stream => out.write_str(self.stream()),
+            SignedField::DownloadUrl => out.write_str(self.download_url().unwrap_or_default()),
+            SignedField::PlayUrl => out.write_str(self.play_url().unwrap_or_default()),
+        }
+    }
+    fn auth_timestamp(&self) -> Option<i64> {
+        RecordNotification::auth_timestamp(self)
+    }
+    fn auth_sign(&self) -> Option<&NotificationSignature> {
+        RecordNotification::auth_sign(self)
+    }
+    fn set_auth(&mut self, timestamp: i64, sign: NotificationSignature) {
+        RecordNotification::set_auth(self, timestamp, sign)
+    }
+}
+
+impl Signable for UnknownNotification {
+    fn write_field(&self, field: SignedField, out: &mut dyn fmt::Write) -> fmt::Result {
+        let f = self.fields();
+        match field {
+            SignedField::AuthTimestamp => Ok(()),
+            SignedField::EventType => out.write_str(self.event_type()),
+            SignedField::PublishDomain => out.write_str(text(&f.publish_domain)),
+            SignedField::App => out.write_str(text(&f.app)),
+            SignedField::Stream => out.write_str(text(&f.stream)),
+            SignedField::DownloadUrl | SignedField::PlayUrl => {
+                out.write_str(self.raw_str(field.name()))
+            }
+        }
+    }
+    fn auth_timestamp(&self) -> Option<i64> {
+        UnknownNotification::auth_timestamp(self)
+    }
+    fn auth_sign(&self) -> Option<&NotificationSignature> {
+        UnknownNotification::auth_sign(self)
+    }
+    fn set_auth(&mut self, timestamp: i64, sign: NotificationSignature) {
+        UnknownNotification::set_auth(self, timestamp, sign)
+    }
+}
+
+fn text(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or_default()
+}
+
+impl Signable for Notification {
+    fn write_field(&self, field: SignedField, out: &mut dyn fmt::Write) -> fmt::Result {
+        match self {
+            Self::Known(n) => n.write_field(field, out),
+            Self::Unknown(n) => n.write_field(field, out),
+        }
+    }
+    fn auth_timestamp(&self) -> Option<i64> {
+        Notification::auth_timestamp(self)
+    }
+    fn auth_sign(&self) -> Option<&NotificationSignature> {
+        Notification::auth_sign(self)
+    }
+    fn set_auth(&mut self, timestamp: i64, sign: NotificationSignature) {
+        match self {
+            Self::Known(n) => Signable::set_auth(n, timestamp, sign),
+            Self::Unknown(n) => Signable::set_auth(n, timestamp, sign),
         }
     }
 }
@@ -78,7 +173,7 @@ pub const HMAC_SIGNED_FIELDS: [SignedField; 7] = [
 
 /// Feeds the `HMACSHA256` message to `sink`, part by part, so that signing
 /// and verifying need no allocation.
-fn hmac_message(n: &RecordNotification, timestamp: i64, sink: impl FnMut(&[u8])) {
+fn hmac_message<N: Signable + ?Sized>(n: &N, timestamp: i64, sink: impl FnMut(&[u8])) {
     let mut sink = Sink(sink);
     for field in HMAC_SIGNED_FIELDS {
         field
@@ -90,7 +185,7 @@ fn hmac_message(n: &RecordNotification, timestamp: i64, sink: impl FnMut(&[u8]))
 /// The exact string `HMACSHA256` signs for `n` at `auth_timestamp`: the
 /// values of [`HMAC_SIGNED_FIELDS`] with nothing between them and a field
 /// the event does not carry as empty.
-pub fn signed_string(n: &RecordNotification, auth_timestamp: i64) -> String {
+pub fn signed_string<N: Signable + ?Sized>(n: &N, auth_timestamp: i64) -> String {
     let mut out = String::with_capacity(128);
     for field in HMAC_SIGNED_FIELDS {
         field
@@ -102,10 +197,10 @@ pub fn signed_string(n: &RecordNotification, auth_timestamp: i64) -> String {
 
 /// The signature of `n` at `auth_timestamp`, as lowercase hex: what the
 /// service puts in `auth_sign`.
-pub fn signature(
+pub fn signature<N: Signable + ?Sized>(
     sign_type: SignType,
     key: &CallbackKey,
-    n: &RecordNotification,
+    n: &N,
     auth_timestamp: i64,
 ) -> String {
     let digest = PreparedKey::new(key).digest(sign_type, n, auth_timestamp);
@@ -116,9 +211,9 @@ pub fn signature(
 ///
 /// ```
 /// use live_record_callbacks::notify;
-/// use live_record_callbacks::types::{RecordNotification, SignType};
+/// use live_record_callbacks::types::SignType;
 ///
-/// let mut n: RecordNotification = notify::parse(br#"{"project_id": "p", "task_id": "t",
+/// let mut n = notify::parse(br#"{"project_id": "p", "task_id": "t",
 ///     "event_type": "RECORD_START", "publish_domain": "push.example.com", "app": "live",
 ///     "stream": "s", "record_format": "FLV", "file_size": 0, "record_duration": 0}"#)?;
 /// let key = "0123456789abcdef0123456789abcdef".parse()?;
@@ -126,8 +221,8 @@ pub fn signature(
 /// assert_eq!(n.auth_sign().map(|s| s.as_str()), Some("fbea60f41db857bbdee04a5127b742fa"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn sign(
-    n: &mut RecordNotification,
+pub fn sign<N: Signable + ?Sized>(
+    n: &mut N,
     sign_type: SignType,
     key: &CallbackKey,
     auth_timestamp: i64,
@@ -171,10 +266,10 @@ impl PreparedKey {
         }
     }
 
-    pub(super) fn digest(
+    pub(super) fn digest<N: Signable + ?Sized>(
         &self,
         sign_type: SignType,
-        n: &RecordNotification,
+        n: &N,
         timestamp: i64,
     ) -> Digest32 {
         match sign_type {

@@ -7,18 +7,28 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use subtle::{Choice, ConstantTimeEq};
 
+use super::event::Notification;
 use super::parse::parse_with_limit;
 use super::receive::ReceiveError;
-use super::sign::PreparedKey;
+use super::sign::{PreparedKey, Signable};
 use crate::clock::{Clock, SystemClock};
 use crate::secret::CallbackKey;
-use crate::types::{RecordNotification, SignType};
+use crate::types::SignType;
 
-/// How old a notification's `auth_timestamp` may be by default: 300 s.
+/// How far the receiver's clock may be past a notification's
+/// `auth_timestamp` by default: 300 s. Past that it is stale (a late
+/// delivery or a replay).
 pub const TIMESTAMP_WINDOW: Duration = Duration::from_secs(300);
-/// How far ahead of the receiver's clock `auth_timestamp` may be by default
-/// (the sender's clock may run a little fast).
-pub const TIMESTAMP_FUTURE_SKEW: Duration = Duration::from_secs(30);
+/// How far ahead of the receiver's clock `auth_timestamp` may be by
+/// default: 20 minutes.
+///
+/// Huawei's field table calls `auth_timestamp` the time the signature
+/// expires, while its examples show the time of the event; an expiry time
+/// is ahead of the clock when the notification arrives. The bound lets an
+/// expiry up to 15 minutes after sending through, with 5 minutes to spare
+/// for the two clocks' difference; only a timestamp further ahead is
+/// refused as coming from the future.
+pub const TIMESTAMP_FUTURE_BOUND: Duration = Duration::from_secs(20 * 60);
 
 /// Which check a notification failed. None of them reveals the expected
 /// signature.
@@ -60,13 +70,13 @@ pub enum NotificationVerifyError {
         window_secs: u64,
     },
     /// The signature matches but `auth_timestamp` is further ahead of this
-    /// clock than the allowed skew.
-    #[error("future timestamp: auth_timestamp is {ahead_secs} s ahead of this clock, more than the {skew_secs} s skew allowed")]
+    /// clock than even an expiry time would be.
+    #[error("future timestamp: auth_timestamp is {ahead_secs} s ahead of this clock, more than the {bound_secs} s an expiry time may be")]
     Future {
         /// How far ahead it is.
         ahead_secs: i64,
-        /// The allowed skew.
-        skew_secs: u64,
+        /// The bound.
+        bound_secs: u64,
     },
 }
 
@@ -75,15 +85,21 @@ pub enum NotificationVerifyError {
 /// Built with the config's `sign_type` and key; add the previous key with
 /// [`NotificationVerifier::with_key`] while rotating. The checks, in order: `auth_sign`
 /// is present and well-formed, `auth_timestamp` is present, the signature
-/// matches one of the keys (compared in constant time), and
-/// `auth_timestamp` is within [`TIMESTAMP_WINDOW`] in the past and
-/// [`TIMESTAMP_FUTURE_SKEW`] in the future (both configurable).
+/// matches one of the keys (its hex decoded, in either case, and the bytes
+/// compared in constant time), and the clock is neither past
+/// `auth_timestamp` by more than [`TIMESTAMP_WINDOW`] nor behind it by more
+/// than [`TIMESTAMP_FUTURE_BOUND`] (both configurable). So
+/// `auth_timestamp` verifies under both of Huawei's readings: the time of
+/// signing, and the time the signature expires.
+///
+/// Events the contract does not list are verified by the same rule
+/// ([`Signable`] is implemented for a [`Notification`] of either kind).
 #[derive(Clone)]
 pub struct NotificationVerifier {
     sign_type: SignType,
     keys: Vec<PreparedKey>,
     window: Duration,
-    future_skew: Duration,
+    future_bound: Duration,
     max_body: usize,
     clock: Arc<dyn Clock>,
 }
@@ -94,7 +110,7 @@ impl fmt::Debug for NotificationVerifier {
             .field("sign_type", &self.sign_type)
             .field("keys", &format_args!("<{} redacted>", self.keys.len()))
             .field("window", &self.window)
-            .field("future_skew", &self.future_skew)
+            .field("future_bound", &self.future_bound)
             .field("max_body", &self.max_body)
             .field("clock", &self.clock)
             .finish()
@@ -108,7 +124,7 @@ impl NotificationVerifier {
             sign_type,
             keys: vec![PreparedKey::new(&key)],
             window: TIMESTAMP_WINDOW,
-            future_skew: TIMESTAMP_FUTURE_SKEW,
+            future_bound: TIMESTAMP_FUTURE_BOUND,
             max_body: crate::MAX_BODY,
             clock: Arc::new(SystemClock),
         }
@@ -120,15 +136,16 @@ impl NotificationVerifier {
         self
     }
 
-    /// How old `auth_timestamp` may be.
+    /// How far the clock may be past `auth_timestamp`.
     pub fn with_window(mut self, window: Duration) -> Self {
         self.window = window;
         self
     }
 
-    /// How far ahead of the clock `auth_timestamp` may be.
-    pub fn with_future_skew(mut self, skew: Duration) -> Self {
-        self.future_skew = skew;
+    /// How far ahead of the clock `auth_timestamp` may be (keep it at least
+    /// as long as the expiry the service may set: 15 minutes or more).
+    pub fn with_future_bound(mut self, bound: Duration) -> Self {
+        self.future_bound = bound;
         self
     }
 
@@ -145,20 +162,25 @@ impl NotificationVerifier {
         self
     }
 
+    /// The largest body [`NotificationVerifier::receive`] reads.
+    pub fn max_body(&self) -> usize {
+        self.max_body
+    }
+
     /// The `sign_type` this verifier checks.
     pub fn sign_type(&self) -> SignType {
         self.sign_type
     }
 
     /// Checks `n` against the verifier's clock.
-    pub fn verify(&self, n: &RecordNotification) -> Result<(), NotificationVerifyError> {
+    pub fn verify<N: Signable + ?Sized>(&self, n: &N) -> Result<(), NotificationVerifyError> {
         self.verify_at(n, self.clock.now())
     }
 
     /// Checks `n` as if the time were `now`.
-    pub fn verify_at(
+    pub fn verify_at<N: Signable + ?Sized>(
         &self,
-        n: &RecordNotification,
+        n: &N,
         now: DateTime<Utc>,
     ) -> Result<(), NotificationVerifyError> {
         let sign = n
@@ -168,17 +190,18 @@ impl NotificationVerifier {
             .auth_timestamp()
             .ok_or(NotificationVerifyError::MissingTimestamp)?;
 
-        // `NotificationSignature` is lowercase hex by construction (the
-        // contract's pattern), so comparing hex digits is comparing digests.
-        let digits = match self.sign_type {
-            SignType::Md5 => 32,
-            SignType::Hmacsha256 => 64,
+        // The digits are decoded, so their case does not matter (no page
+        // says which case the service writes).
+        let bytes = match self.sign_type {
+            SignType::Md5 => 16,
+            SignType::Hmacsha256 => 32,
         };
-        let given = sign.as_bytes();
-        if given.len() != digits || !given.iter().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')) {
+        let mut given = [0u8; 32];
+        let given = &mut given[..bytes];
+        if sign.len() != 2 * bytes || hex::decode_to_slice(sign.as_bytes(), given).is_err() {
             return Err(NotificationVerifyError::MalformedSignature {
                 sign_type: self.sign_type,
-                expected: digits,
+                expected: 2 * bytes,
                 actual: sign.len(),
             });
         }
@@ -188,13 +211,7 @@ impl NotificationVerifier {
         let mut matched = Choice::from(0);
         for key in &self.keys {
             let digest = key.digest(self.sign_type, n, timestamp);
-            let mut buf = [0u8; 64];
-            let computed = lower_hex(digest.as_slice(), &mut buf);
-            let diff = computed
-                .iter()
-                .zip(given)
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b));
-            matched |= diff.ct_eq(&0);
+            matched |= digest.as_slice().ct_eq(given);
         }
         if !bool::from(matched) {
             return Err(NotificationVerifyError::Mismatch {
@@ -210,32 +227,24 @@ impl NotificationVerifier {
                 window_secs: self.window.as_secs(),
             });
         }
-        if age < 0 && age.unsigned_abs() > self.future_skew.as_secs() {
+        if age < 0 && age.unsigned_abs() > self.future_bound.as_secs() {
             return Err(NotificationVerifyError::Future {
                 ahead_secs: age.saturating_neg(),
-                skew_secs: self.future_skew.as_secs(),
+                bound_secs: self.future_bound.as_secs(),
             });
         }
         Ok(())
     }
 
     /// Reads and checks a body: [`parse_with_limit`](super::parse_with_limit) with this verifier's
-    /// limit, then [`NotificationVerifier::verify`].
-    pub fn receive(&self, body: &[u8]) -> Result<RecordNotification, ReceiveError> {
+    /// limit, then [`NotificationVerifier::verify`]. An event the contract
+    /// does not list is checked too; [`Receiver`](super::Receiver) is the
+    /// one that lets it through unverified, to ignore it.
+    pub fn receive(&self, body: &[u8]) -> Result<Notification, ReceiveError> {
         let n = parse_with_limit(body, self.max_body)?;
         self.verify(&n)?;
         Ok(n)
     }
-}
-
-/// `bytes` as lowercase hex, written into `buf` (no allocation).
-fn lower_hex<'a>(bytes: &[u8], buf: &'a mut [u8; 64]) -> &'a [u8] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for (i, b) in bytes.iter().take(32).enumerate() {
-        buf[2 * i] = DIGITS[usize::from(b >> 4)];
-        buf[2 * i + 1] = DIGITS[usize::from(b & 0x0f)];
-    }
-    &buf[..2 * bytes.len().min(32)]
 }
 
 fn secs(d: Duration) -> i64 {

@@ -14,6 +14,44 @@ use anyhow::{bail, Result};
 use crate::document::{entries, Document};
 use crate::{dialect, documented, examples, notifications, progenitor_rules, sources, SPEC};
 
+/// What the check holds the contract to, stated once: it fails when the
+/// examples Huawei prints that the contract is checked against, or the
+/// rules that name their source, fall below these (issue 10: at least 8
+/// documented examples, notifications included, and no rule without a
+/// source). Raise a floor when an example is added; never lower one to make
+/// the check pass.
+pub struct Floors {
+    /// Documented examples validated against the contract (agreeing, or
+    /// disagreeing only where discrepancies.yaml says why).
+    pub documented_examples: usize,
+    /// Of those, notification bodies.
+    pub documented_notifications: usize,
+    /// Rules with no valid source: at most this many.
+    pub rules_without_source: usize,
+}
+
+pub const FLOORS: Floors = Floors {
+    documented_examples: 8,
+    documented_notifications: 1,
+    rules_without_source: 0,
+};
+
+// Issue 10's floors are the least these may say: lowering one below them
+// does not compile.
+const _: () = assert!(
+    FLOORS.documented_examples >= 8
+        && FLOORS.documented_notifications >= 1
+        && FLOORS.rules_without_source == 0
+);
+
+/// What the floors are compared with.
+#[derive(Default)]
+struct Counts {
+    documented_examples: usize,
+    documented_notifications: usize,
+    rules_without_source: usize,
+}
+
 /// The report so far, and the problems found; the check keeps going to
 /// report them all.
 #[derive(Default)]
@@ -35,10 +73,12 @@ impl Check {
 pub fn run() -> Result<()> {
     let doc = Document::load()?;
     let mut c = Check::default();
+    let mut counts = Counts::default();
     document(&mut c, &doc);
     examples(&mut c, &doc)?;
-    documented(&mut c, &doc)?;
-    sources(&mut c, &doc);
+    documented(&mut c, &doc, &mut counts)?;
+    sources(&mut c, &doc, &mut counts);
+    floors(&mut c, &counts, &FLOORS);
     published(&mut c)?;
     print!("{}", c.report);
     if !c.problems.is_empty() {
@@ -140,7 +180,7 @@ fn examples(c: &mut Check, doc: &Document) -> Result<()> {
 
 /// The examples Huawei's pages print: each one validates, or disagrees only
 /// where discrepancies.yaml says why.
-fn documented(c: &mut Check, doc: &Document) -> Result<()> {
+fn documented(c: &mut Check, doc: &Document, counts: &mut Counts) -> Result<()> {
     const DIR: &str = documented::DIR;
     let (entries, discrepancies) = documented::load()?;
     for file in documented::unlisted(&entries)? {
@@ -188,6 +228,12 @@ fn documented(c: &mut Check, doc: &Document) -> Result<()> {
             (true, true) => "agrees".to_owned(),
             (true, false) => format!("known discrepancy at {}", explained.join(", ")),
         };
+        if unexplained.is_empty() {
+            counts.documented_examples += 1;
+            if entry.part == documented::Part::Notification {
+                counts.documented_notifications += 1;
+            }
+        }
         verdicts.push(format!("{} -> {}: {verdict}", entry.file, entry.target()));
     }
     for (i, d) in discrepancies.iter().enumerate() {
@@ -213,8 +259,9 @@ fn documented(c: &mut Check, doc: &Document) -> Result<()> {
 }
 
 /// Every rule names its source.
-fn sources(c: &mut Check, doc: &Document) {
+fn sources(c: &mut Check, doc: &Document, counts: &mut Counts) {
     let report = sources::check(doc);
+    counts.rules_without_source = report.missing.len();
     for line in report.summary() {
         c.line(line);
     }
@@ -224,6 +271,39 @@ fn sources(c: &mut Check, doc: &Document) {
     for m in report.missing {
         c.problem("sources", m);
     }
+}
+
+/// The counts against [`FLOORS`]: one line in the report, a problem for
+/// each floor not met.
+fn floors(c: &mut Check, counts: &Counts, floors: &Floors) {
+    let at_least = [
+        (
+            "documented examples",
+            counts.documented_examples,
+            floors.documented_examples,
+        ),
+        (
+            "documented notifications",
+            counts.documented_notifications,
+            floors.documented_notifications,
+        ),
+    ];
+    let mut held = Vec::new();
+    for (what, have, floor) in at_least {
+        held.push(format!("{what} {have} (at least {floor})"));
+        if have < floor {
+            c.problem("floors", format!("{what}: {have}, fewer than the floor of {floor} (xtask/src/check.rs, FLOORS); restore the example, or fix the contract so that it validates"));
+        }
+    }
+    let (have, most) = (counts.rules_without_source, floors.rules_without_source);
+    held.push(format!("rules without a source {have} (at most {most})"));
+    if have > most {
+        c.problem(
+            "floors",
+            format!("rules without a source: {have}, more than the {most} allowed (xtask/src/check.rs, FLOORS)"),
+        );
+    }
+    c.line(format!("floors: {}", held.join(", ")));
 }
 
 /// The published renditions and the reference are up to date.
@@ -247,4 +327,43 @@ fn published(c: &mut Check) -> Result<()> {
         state(reference.is_none())
     ));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(counts: &Counts) -> Vec<String> {
+        let mut c = Check::default();
+        floors(&mut c, counts, &FLOORS);
+        assert!(
+            c.report.starts_with("floors: documented examples "),
+            "{}",
+            c.report
+        );
+        c.problems
+    }
+
+    #[test]
+    fn the_floors_fail_the_check_when_not_met() {
+        let met = Counts {
+            documented_examples: FLOORS.documented_examples,
+            documented_notifications: FLOORS.documented_notifications,
+            rules_without_source: FLOORS.rules_without_source,
+        };
+        assert!(problems(&met).is_empty());
+        let fewer = Counts {
+            documented_examples: FLOORS.documented_examples - 1,
+            ..met
+        };
+        let found = problems(&fewer);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("[floors] documented examples: 7, fewer than the floor of 8"));
+        let unsourced = Counts {
+            documented_examples: FLOORS.documented_examples,
+            documented_notifications: 0,
+            rules_without_source: 1,
+        };
+        assert_eq!(problems(&unsourced).len(), 2);
+    }
 }

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use live_record_callbacks::enums;
-use live_record_callbacks::notify::{self, NotificationVerifier, TIMESTAMP_WINDOW};
+use live_record_callbacks::notify::{
+    self, Notification, NotificationVerifier, TIMESTAMP_FUTURE_BOUND, TIMESTAMP_WINDOW,
+};
 use live_record_callbacks::secret::CallbackKey;
 use live_record_callbacks::types::SignType;
 
@@ -32,9 +34,15 @@ pub struct Args {
         default_value_t = SignType::default()
     )]
     sign_type: SignType,
-    /// How old auth_timestamp may be, in seconds.
+    /// How far the clock may be past auth_timestamp, in seconds (older is
+    /// stale).
     #[arg(long, default_value_t = TIMESTAMP_WINDOW.as_secs())]
     window: u64,
+    /// How far auth_timestamp may be ahead of the clock, in seconds. Huawei
+    /// calls it the time the signature expires, so it may be minutes
+    /// ahead; keep this at least as long as that expiry.
+    #[arg(long, default_value_t = TIMESTAMP_FUTURE_BOUND.as_secs())]
+    future_bound: u64,
 }
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
@@ -44,7 +52,8 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     });
     let first = keys.next().ok_or("give the config's key with --key")??;
     let mut verifier = NotificationVerifier::new(args.sign_type, first)
-        .with_window(Duration::from_secs(args.window));
+        .with_window(Duration::from_secs(args.window))
+        .with_future_bound(Duration::from_secs(args.future_bound));
     for key in keys {
         verifier = verifier.with_key(key?);
     }
@@ -56,14 +65,28 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
         notify::parse(&body).map_err(|e| format!("not a recording notification: {e}"))?;
     match verifier.verify(&notification) {
         Ok(()) => {
-            println!(
-                "valid: {} for {}/{}/{} (task {})",
-                notification.event_type(),
-                notification.publish_domain(),
-                notification.app(),
-                notification.stream(),
-                notification.task_id()
-            );
+            match &notification {
+                Notification::Known(n) => println!(
+                    "valid: {} for {}/{}/{} (task {})",
+                    n.event_type(),
+                    n.publish_domain(),
+                    n.app(),
+                    n.stream(),
+                    n.task_id()
+                ),
+                Notification::Unknown(n) => {
+                    let f = n.fields();
+                    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+                    println!(
+                        "valid: {} for {}/{}/{} (task {}); not an event the contract lists: a receiver answers 200 and ignores it",
+                        n.event_type(),
+                        text(&f.publish_domain),
+                        text(&f.app),
+                        text(&f.stream),
+                        text(&f.task_id)
+                    )
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
