@@ -7,7 +7,6 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use axum::{body::Bytes, http::StatusCode, routing::post, Router};
 use live_record_callbacks::auth::{Authenticator, IamToken};
 use live_record_callbacks::notify;
 use live_record_callbacks::types::SignType;
@@ -17,28 +16,6 @@ use serde_json::{json, Value};
 
 /// A key other than the document's test key.
 const KEY: &str = "TriggerTestKey0123456789abcdefABCD";
-
-/// A receiver that answers `status` and keeps every body it gets.
-async fn receiver(status: u16) -> (String, common::Log) {
-    let log = common::Log::default();
-    let seen = log.clone();
-    let app = Router::new().route(
-        "/hook",
-        post(move |body: Bytes| {
-            let seen = seen.clone();
-            async move {
-                seen.0.lock().unwrap().push(common::Seen {
-                    method: "POST".into(),
-                    uri: "/hook".into(),
-                    headers: Default::default(),
-                    body: body.to_vec(),
-                });
-                (StatusCode::from_u16(status).unwrap(), "{\"ok\":true}")
-            }
-        }),
-    );
-    (format!("{}/hook", common::serve(app).await), log)
-}
 
 async fn setup(
     config: EmulatorConfig,
@@ -96,7 +73,7 @@ async fn trigger(base: &str, event: &str, extra: &[&str], env: &[(&str, &str)]) 
 
 #[tokio::test]
 async fn command_line_trigger_fires_and_reports() {
-    let (url, log) = receiver(200).await;
+    let (url, log) = common::hook(200).await;
     let (emulator, _client) = setup(
         EmulatorConfig::default(),
         ClientContext::anonymous(),
@@ -132,7 +109,7 @@ async fn command_line_trigger_fires_and_reports() {
 /// environment variables).
 #[tokio::test]
 async fn command_line_trigger_signs_when_the_emulator_requires_it() {
-    let (url, log) = receiver(200).await;
+    let (url, log) = common::hook(200).await;
     let (emulator, _client) = setup(
         EmulatorConfig::default()
             .with_aksk(common::creds())

@@ -8,7 +8,6 @@ use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use axum::{body::Bytes, routing::post, Router};
 use live_record_callbacks::auth::IamToken;
 use live_record_callbacks::notify::{self, NotificationVerifier};
 use live_record_callbacks::types::{self, SignType};
@@ -145,28 +144,6 @@ fn with<'a>(
     env
 }
 
-/// A receiver that keeps every notification it gets.
-async fn receiver() -> (String, common::Log) {
-    let log = common::Log::default();
-    let seen = log.clone();
-    let app = Router::new().route(
-        "/hook",
-        post(move |body: Bytes| {
-            let seen = seen.clone();
-            async move {
-                seen.0.lock().unwrap().push(common::Seen {
-                    method: "POST".into(),
-                    uri: "/hook".into(),
-                    headers: Default::default(),
-                    body: body.to_vec(),
-                });
-                "{\"status\":\"ok\"}"
-            }
-        }),
-    );
-    (format!("{}/hook", common::serve(app).await), log)
-}
-
 /// Makes the emulator notify for `app`'s stream, and returns what the
 /// receiver got.
 async fn notification(base: &str, app: &str, log: &common::Log) -> types::RecordNotification {
@@ -210,7 +187,7 @@ fn verifies(n: &types::RecordNotification, key: &str) -> bool {
 #[tokio::test(flavor = "multi_thread")]
 async fn every_command_with_aksk() {
     let served = emulator(EmulatorConfig::default().with_aksk(common::creds())).await;
-    let (hook, log) = receiver().await;
+    let (hook, log) = common::hook(200).await;
     let base = served.base.as_str();
     let env = aksk();
 

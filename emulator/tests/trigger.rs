@@ -4,7 +4,6 @@
 #[path = "../../tests/common/mod.rs"]
 mod common;
 
-use axum::{body::Bytes, http::StatusCode, routing::post, Router};
 use chrono::Utc;
 use live_record_callbacks::auth::{Authenticator, IamToken};
 use live_record_callbacks::notify::{self, NotificationVerifier};
@@ -17,28 +16,6 @@ use serde_json::{json, Value};
 
 /// A key other than the document's test key.
 const KEY: &str = "TriggerTestKey0123456789abcdefABCD";
-
-/// A receiver that answers `status` and keeps every body it gets.
-async fn receiver(status: u16) -> (String, common::Log) {
-    let log = common::Log::default();
-    let seen = log.clone();
-    let app = Router::new().route(
-        "/hook",
-        post(move |body: Bytes| {
-            let seen = seen.clone();
-            async move {
-                seen.0.lock().unwrap().push(common::Seen {
-                    method: "POST".into(),
-                    uri: "/hook".into(),
-                    headers: Default::default(),
-                    body: body.to_vec(),
-                });
-                (StatusCode::from_u16(status).unwrap(), "{\"ok\":true}")
-            }
-        }),
-    );
-    (format!("{}/hook", common::serve(app).await), log)
-}
 
 async fn setup(configs: &[Value]) -> (Emulator, Client) {
     setup_with(
@@ -80,8 +57,8 @@ async fn fire(emulator: &Emulator, app: &str, event: &str) -> (u16, Value) {
 
 #[tokio::test]
 async fn exact_app_wins_over_the_wildcard_and_the_body_is_signed() {
-    let (exact_url, exact) = receiver(200).await;
-    let (star_url, star) = receiver(200).await;
+    let (exact_url, exact) = common::hook(200).await;
+    let (star_url, star) = common::hook(200).await;
     let (emulator, _client) = setup(&[
         json!({"publish_domain": common::DOMAIN, "app": "live", "notify_callback_url": exact_url, "key": KEY, "sign_type": "HMACSHA256"}),
         json!({"publish_domain": common::DOMAIN, "app": "*", "notify_callback_url": star_url, "key": KEY, "sign_type": "MD5", "notify_event_subscription": ["RECORD_FILE_COMPLETE", "RECORD_OVER"]}),
@@ -127,8 +104,8 @@ async fn exact_app_wins_over_the_wildcard_and_the_body_is_signed() {
 
 #[tokio::test]
 async fn subscriptions_urls_and_receivers_are_honoured() {
-    let (url, log) = receiver(200).await;
-    let (failing_url, _) = receiver(500).await;
+    let (url, log) = common::hook(200).await;
+    let (failing_url, _) = common::hook(500).await;
     let (emulator, _client) = setup(&[
         // Defaults: RECORD_FILE_COMPLETE only, no key.
         json!({"publish_domain": common::DOMAIN, "app": "live", "notify_callback_url": url}),
@@ -199,7 +176,7 @@ async fn subscriptions_urls_and_receivers_are_honoured() {
 /// JSON: the typed notification the emulator built and signed.
 #[tokio::test]
 async fn the_report_carries_the_notification_that_was_sent() {
-    let (url, log) = receiver(200).await;
+    let (url, log) = common::hook(200).await;
     let (emulator, _client) = setup(&[json!({"publish_domain": common::DOMAIN, "app": "live",
         "notify_callback_url": url, "key": KEY,
         "notify_event_subscription": ["RECORD_NEW_FILE_START"]})])
@@ -225,7 +202,7 @@ async fn the_report_carries_the_notification_that_was_sent() {
 /// makes the emulator POST to a configured URL.
 #[tokio::test]
 async fn the_trigger_route_is_behind_the_same_gate() {
-    let (url, log) = receiver(200).await;
+    let (url, log) = common::hook(200).await;
     let token = IamToken::new("MIItriggertoken").unwrap();
     let (emulator, _client) = setup_with(
         EmulatorConfig::default()

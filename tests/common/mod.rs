@@ -106,6 +106,31 @@ pub async fn serve(router: Router) -> String {
     format!("http://{addr}")
 }
 
+/// A receiver of notifications: answers every POST to `/hook` with
+/// `status` and a small JSON body, and keeps each body it gets. Returns the
+/// hook's URL and what it saw.
+pub async fn hook(status: u16) -> (String, Log) {
+    let log = Log::default();
+    let seen = log.clone();
+    let app = Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let seen = seen.clone();
+            async move {
+                seen.0.lock().unwrap().push(Seen {
+                    method: "POST".into(),
+                    uri: "/hook".into(),
+                    headers: Default::default(),
+                    body: body.to_vec(),
+                });
+                let status = axum::http::StatusCode::from_u16(status).unwrap();
+                (status, "{\"status\":\"ok\"}")
+            }
+        }),
+    );
+    (format!("{}/hook", serve(app).await), log)
+}
+
 /// A server that answers every request with `status`, `content_type`,
 /// `X-request-id: request_id` and `body`, recording what it received.
 pub async fn answering(
