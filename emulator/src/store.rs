@@ -61,10 +61,10 @@ fn stored(
     created: DateTime<Utc>,
     updated: DateTime<Utc>,
 ) -> Result<Stored, StoreError> {
+    // Left out, `sign_type` is the document's default (HMACSHA256).
     let sign_type = match body.sign_type {
-        None => SignType::Hmacsha256,
-        Some(RequestedSignType::SignType(s)) => s,
-        Some(RequestedSignType::UnlistedSignType(other)) => {
+        RequestedSignType::SignType(s) => s,
+        RequestedSignType::UnlistedSignType(other) => {
             return Err(StoreError::Unknown {
                 field: "sign_type".into(),
                 value: other.to_string(),
