@@ -7,7 +7,7 @@ use std::time::Duration;
 use live_record_callbacks::enums;
 use live_record_callbacks::notify::{self, NotificationVerifier, TIMESTAMP_WINDOW};
 use live_record_callbacks::secret::CallbackKey;
-use live_record_callbacks::types::SignType;
+use live_record_callbacks::types::{RequestedSignType, SignType};
 
 use crate::values;
 
@@ -29,12 +29,22 @@ pub struct Args {
     #[arg(
         long,
         value_parser = values::one_of(enums::all::<SignType>()),
-        default_value_t = SignType::default()
+        default_value_t = default_sign_type()
     )]
     sign_type: SignType,
     /// How old auth_timestamp may be, in seconds.
     #[arg(long, default_value_t = TIMESTAMP_WINDOW.as_secs())]
     window: u64,
+}
+
+/// The sign type a config has when its request leaves it out: the
+/// document's default for the request's `sign_type`.
+fn default_sign_type() -> SignType {
+    match RequestedSignType::default() {
+        RequestedSignType::SignType(s) => s,
+        // The document's default is one of the sign types it lists.
+        RequestedSignType::UnlistedSignType(_) => SignType::Hmacsha256,
+    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode, String> {
