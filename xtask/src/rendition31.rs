@@ -76,10 +76,20 @@ fn write_out_callbacks(doc: &Value, op: &mut Value) -> Result<()> {
     };
     for callback in callbacks.values_mut() {
         let mut out = Mapping::new();
-        for (expr, item) in written_out(doc, callback)?.as_mapping().into_iter().flatten() {
+        for (expr, item) in written_out(doc, callback)?
+            .as_mapping()
+            .into_iter()
+            .flatten()
+        {
             let mut item = written_out(doc, item)?;
-            for cb_op in item.as_mapping_mut().into_iter().flat_map(|i| i.values_mut()) {
-                let Value::Mapping(cb_op) = cb_op else { continue };
+            for cb_op in item
+                .as_mapping_mut()
+                .into_iter()
+                .flat_map(|i| i.values_mut())
+            {
+                let Value::Mapping(cb_op) = cb_op else {
+                    continue;
+                };
                 if let Some(id) = cb_op.get("operationId").and_then(Value::as_str) {
                     let renamed = format!("{id}From{op_id}");
                     cb_op.insert("operationId".into(), renamed.into());
