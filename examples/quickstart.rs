@@ -59,7 +59,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             SubscribedEvent::RecordFileComplete.into(),
             SubscribedEvent::RecordOver.into(),
         ])
-        .sign_type(Some(SignType::Hmacsha256.into()))
+        .sign_type(SignType::Hmacsha256)
         .key(Some(KEY.parse()?));
     let created = client
         .create_record_callback_config()

@@ -158,13 +158,14 @@ impl crate::types::RecordCallbackConfig {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let sign_type = match &self.sign_type {
-            Some(s) => Some(RequestedSignType::try_from(s.as_str()).map_err(|_| {
+            Some(s) => RequestedSignType::try_from(s.as_str()).map_err(|_| {
                 InputError::at(
                     "sign_type",
                     format!("{s:?} cannot be sent back: neither a known signing method nor a method name (upper-case letters, digits, `_` and `-`, at most 64)"),
                 )
-            })?),
-            None => None,
+            })?,
+            // The service's default, which a config without one has.
+            None => RequestedSignType::default(),
         };
         Ok(crate::types::RecordCallbackConfigRequest {
             app,

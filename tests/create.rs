@@ -24,7 +24,7 @@ fn request() -> types::builder::RecordCallbackConfigRequest {
             "https://hooks.example.com/live/record".parse().unwrap(),
         ))
         .notify_event_subscription(vec![types::SubscribedEvent::RecordFileComplete.into()])
-        .sign_type(Some(types::SignType::Hmacsha256.into()))
+        .sign_type(types::SignType::Hmacsha256)
         .key(Some(KEY.parse().unwrap()))
 }
 

@@ -34,7 +34,7 @@ async fn create(
             .iter()
             .map(ToString::to_string)
             .collect(),
-        sign_type: Some(body.sign_type.unwrap_or_default().to_string()),
+        sign_type: Some(body.sign_type.to_string()),
         create_time: Some(now),
         update_time: Some(now),
     };

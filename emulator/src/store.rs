@@ -105,10 +105,10 @@ impl Stored {
         created: DateTime<Utc>,
         updated: DateTime<Utc>,
     ) -> Result<Stored, Unlisted> {
+        // Left out, `sign_type` is the document's default (HMACSHA256).
         let sign_type = match body.sign_type {
-            None => SignType::default(),
-            Some(RequestedSignType::SignType(s)) => s,
-            Some(RequestedSignType::UnlistedSignType(other)) => {
+            RequestedSignType::SignType(s) => s,
+            RequestedSignType::UnlistedSignType(other) => {
                 return Err(Unlisted {
                     field: "sign_type".into(),
                     value: other.to_string(),

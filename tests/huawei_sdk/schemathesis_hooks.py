@@ -43,7 +43,9 @@ KNOWN_SIGN_TYPES = set(_SCHEMAS["SignType"]["enum"])
 def _has_unlisted_value(body):
     if not isinstance(body, dict):
         return False
-    events = body.get("notify_event_subscription") or []
+    # The hook sees negative cases too, where the field may be any JSON.
+    events = body.get("notify_event_subscription")
+    events = events if isinstance(events, list) else []
     sign_type = body.get("sign_type")
     return any(e not in KNOWN_EVENTS for e in events if isinstance(e, str)) or (
         isinstance(sign_type, str) and sign_type not in KNOWN_SIGN_TYPES

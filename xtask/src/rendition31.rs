@@ -10,9 +10,17 @@
 //!   (schemas, examples under `components`) stay references;
 //!   The operation keeps its `operationId` in the webhook, where Redocly
 //!   requires one and @hey-api/openapi-ts names the webhook's types after
-//!   it (`NotifyRecordEventWebhookPayload`); the callbacks' operation takes
-//!   the id with `Callback` appended, as ids must be unique and
-//!   openapi-generator warns about a callback operation without one;
+//!   it (`NotifyRecordEventWebhookPayload`);
+//! - each operation's `callbacks` entry is written out in full too, and
+//!   `components/callbacks` (then unused) is left out: openapi-python-client
+//!   refuses a callback that is a `$ref` (valid OpenAPI, its bug), and the
+//!   dereferenced rendition does not suit it (without `components` it
+//!   generates no notification types and names the inline error bodies
+//!   twice). The source keeps the callback once, under
+//!   `components/callbacks`. A written-out callback's operation takes the
+//!   id `<id>From<operation's id>` (`NotifyRecordEventFromCreateRecordCallbackConfig`),
+//!   as ids must be unique and openapi-generator warns about a callback
+//!   operation without one;
 //! - server variables lose their `description`: @apidevtools/swagger-parser's
 //!   bundled 3.1 schema refuses it (a tool bug, APIDevTools/swagger-cli#83),
 //!   and users would read "invalid". The 3.0 source and its renditions keep
@@ -36,67 +44,66 @@ pub fn finish(doc: Value) -> Result<Value> {
         _ => None,
     };
     let mut doc = without_server_variable_descriptions(&doc);
-    if let (Some(hooks), Value::Mapping(map)) = (webhooks, &mut doc) {
-        let ids: Vec<String> = hooks
-            .values()
-            .filter_map(Value::as_mapping)
-            .flat_map(|item| item.values())
-            .filter_map(|op| op.get("operationId").and_then(Value::as_str))
-            .map(str::to_owned)
-            .collect();
-        for (k, v) in map.iter_mut() {
-            if k.as_str() != Some("webhooks") {
-                rename_callback_operation_ids(v, &ids);
+    let source = doc.clone();
+    if let Some(Value::Mapping(paths)) = doc.get_mut("paths") {
+        for item in paths.values_mut() {
+            let Value::Mapping(item) = item else { continue };
+            for op in item.values_mut() {
+                write_out_callbacks(&source, op)?;
             }
         }
+    }
+    if let Some(Value::Mapping(components)) = doc.get_mut("components") {
+        components.remove("callbacks");
+    }
+    if let (Some(hooks), Value::Mapping(map)) = (webhooks, &mut doc) {
         map.insert("webhooks".into(), Value::Mapping(hooks));
     }
     Ok(doc)
 }
 
-/// Renames the operations of every `callbacks` map inside `v` (operations'
-/// and `components/callbacks`) whose id is one of `ids` to `<id>Callback`.
-/// Examples and extensions are data.
-fn rename_callback_operation_ids(v: &mut Value, ids: &[String]) {
-    let Value::Mapping(m) = v else {
-        if let Value::Sequence(s) = v {
-            s.iter_mut()
-                .for_each(|v| rename_callback_operation_ids(v, ids));
-        }
-        return;
+/// The `callbacks` of operation `op`, each written out in full (its own
+/// `$ref` and its path items' followed), the operations in them renamed
+/// `<id>From<op's id>`.
+fn write_out_callbacks(doc: &Value, op: &mut Value) -> Result<()> {
+    let op_id = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .unwrap_or("Operation")
+        .to_owned();
+    let Some(Value::Mapping(callbacks)) = op.get_mut("callbacks") else {
+        return Ok(());
     };
-    for (k, v) in m.iter_mut() {
-        let key = k.as_str().unwrap_or("");
-        if key == "example" || key == "examples" || key.starts_with("x-") {
-            continue;
-        }
-        if key == "callbacks" {
-            for callback in v.as_mapping_mut().into_iter().flat_map(|c| c.values_mut()) {
-                for item in callback
-                    .as_mapping_mut()
-                    .into_iter()
-                    .flat_map(|c| c.values_mut())
-                {
-                    for op in item
-                        .as_mapping_mut()
-                        .into_iter()
-                        .flat_map(|i| i.values_mut())
-                    {
-                        let Value::Mapping(op) = op else { continue };
-                        let own = op.get("operationId").and_then(Value::as_str);
-                        if let Some(id) = own.filter(|id| ids.iter().any(|i| i == id)) {
-                            let renamed = format!("{id}Callback");
-                            op.insert("operationId".into(), renamed.into());
-                        }
-                    }
+    for callback in callbacks.values_mut() {
+        let mut out = Mapping::new();
+        for (expr, item) in written_out(doc, callback)?
+            .as_mapping()
+            .into_iter()
+            .flatten()
+        {
+            let mut item = written_out(doc, item)?;
+            for cb_op in item
+                .as_mapping_mut()
+                .into_iter()
+                .flat_map(|i| i.values_mut())
+            {
+                let Value::Mapping(cb_op) = cb_op else {
+                    continue;
+                };
+                if let Some(id) = cb_op.get("operationId").and_then(Value::as_str) {
+                    let renamed = format!("{id}From{op_id}");
+                    cb_op.insert("operationId".into(), renamed.into());
                 }
             }
+            out.insert(expr.clone(), item);
         }
-        rename_callback_operation_ids(v, ids);
+        *callback = Value::Mapping(out);
     }
+    Ok(())
 }
 
-/// A path item with its own `$ref` chain followed (16 steps at most).
+/// A callback or path item with its own `$ref` chain followed (16 steps at
+/// most).
 fn written_out(doc: &Value, item: &Value) -> Result<Value> {
     let mut item = item;
     for _ in 0..16 {
@@ -104,14 +111,14 @@ fn written_out(doc: &Value, item: &Value) -> Result<Value> {
             return Ok(item.clone());
         };
         let Some(p) = r.as_str().and_then(|r| r.strip_prefix("#/")) else {
-            bail!("webhook `$ref: {r:?}` does not point into the document");
+            bail!("`$ref: {r:?}` (a webhook or callback) does not point into the document");
         };
         let Some(target) = pointer(doc, p) else {
-            bail!("webhook `$ref: #/{p}` points at nothing");
+            bail!("`$ref: #/{p}` (a webhook or callback) points at nothing");
         };
         item = target;
     }
-    bail!("a webhook's `$ref` chain is longer than 16 steps")
+    bail!("a webhook's or callback's `$ref` chain is longer than 16 steps")
 }
 
 /// Every `servers` list (top level, path items, operations) without
@@ -170,7 +177,7 @@ mod tests {
     }
 
     #[test]
-    fn webhooks_are_written_out_and_variables_lose_descriptions() {
+    fn webhooks_and_callbacks_are_written_out_and_variables_lose_descriptions() {
         let doc = y(r#"
 openapi: 3.1.0
 servers:
@@ -181,13 +188,13 @@ servers:
 paths:
   /things:
     post:
+      operationId: MakeThing
       callbacks:
         thing:
-          '{$request.body#/url}':
-            $ref: '#/components/callbacks/Thing/%7B$request.body%23~1url%7D'
+          $ref: '#/components/callbacks/Thing'
 webhooks:
   thing:
-    $ref: '#/paths/~1things/post/callbacks/thing/%7B$request.body%23~1url%7D'
+    $ref: '#/components/callbacks/Thing/%7B$request.body%23~1url%7D'
 components:
   callbacks:
     Thing:
@@ -213,11 +220,20 @@ post:
         schema: {$ref: '#/components/schemas/T'}
 "#)
         );
-        // The id stays with the webhook; the callback's is told apart.
+        // The id stays with the webhook; the operation's callback is
+        // written out too, its id told apart, and components/callbacks
+        // (unused now) is gone.
+        let callback = &got["paths"]["/things"]["post"]["callbacks"]["thing"];
         assert_eq!(
-            got["components"]["callbacks"]["Thing"]["{$request.body#/url}"]["post"]["operationId"],
-            Value::from("NotifyThingCallback")
+            callback["{$request.body#/url}"]["post"]["operationId"],
+            Value::from("NotifyThingFromMakeThing")
         );
+        assert_eq!(
+            callback["{$request.body#/url}"]["post"]["requestBody"],
+            got["webhooks"]["thing"]["post"]["requestBody"]
+        );
+        assert!(got["components"].get("callbacks").is_none());
+        assert_eq!(got["components"]["schemas"]["T"], y("{type: object}"));
         assert_eq!(
             got["servers"][0],
             y("{url: 'https://{region}.example.com', description: kept, variables: {region: {default: a, enum: [a, b]}}}")

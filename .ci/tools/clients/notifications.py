@@ -1,12 +1,38 @@
-"""The notification examples of the contract, for the client scripts: every
-request-body example of every callback in the dereferenced rendition
-(openapi/live-record-callbacks.deref.json, given in $LIVE_DOCUMENT)."""
+"""The notifications the Python client scripts parse, as a receiver gets
+them:
 
+- examples(): the example of every schema the callbacks' body is made of
+  (each known event, and OtherRecordNotification), read from the
+  dereferenced rendition (openapi/live-record-callbacks.deref.json, given
+  in $LIVE_DOCUMENT);
+- tolerance_cases(): two bodies the service may send that a client
+  generated from the document must still read (issue 10): an event this
+  document does not list, and a RECORD_START without file_size."""
+
+import copy
 import json
 import os
 
+# The events the document lists; any other event_type is a newer event.
+KNOWN_EVENTS = (
+    "RECORD_START",
+    "RECORD_NEW_FILE_START",
+    "RECORD_FILE_COMPLETE",
+    "RECORD_OVER",
+    "RECORD_FAILED",
+)
+
+
+def _schemas(schema):
+    """A schema and every schema it is a union of."""
+    yield schema
+    for key in ("oneOf", "anyOf", "allOf"):
+        for member in schema.get(key, []):
+            yield from _schemas(member)
+
 
 def examples():
+    """Title of the schema -> its example, for every callback body."""
     with open(os.environ["LIVE_DOCUMENT"], encoding="utf-8") as f:
         doc = json.load(f)
     found = {}
@@ -18,7 +44,25 @@ def examples():
                 for cb_item in callback.values():
                     for cb_op in cb_item.values():
                         media = cb_op.get("requestBody", {}).get("content", {})
-                        for name, ex in media.get("application/json", {}).get("examples", {}).items():
-                            found[name] = ex["value"]
-    assert len(found) >= 5, f"expected the five notification examples, found {sorted(found)}"
+                        schema = media.get("application/json", {}).get("schema", {})
+                        for s in _schemas(schema):
+                            example = s.get("example")
+                            if isinstance(example, dict) and "event_type" in example:
+                                found[s.get("title", example["event_type"])] = example
+    events = sorted({e["event_type"] for e in found.values()} & set(KNOWN_EVENTS))
+    assert events == sorted(KNOWN_EVENTS), f"expected an example of each known event, found {sorted(found)}"
     return found
+
+
+def tolerance_cases(found):
+    """Name -> body: a body whose event_type the document does not list (a
+    completed file's fields under a new name, plus a field nobody knows),
+    and a RECORD_START without file_size or record_duration."""
+    by_event = {e["event_type"]: e for e in found.values()}
+    unknown = copy.deepcopy(by_event["RECORD_FILE_COMPLETE"])
+    unknown["event_type"] = "RECORD_SNAPSHOT_READY"
+    unknown["snapshot_url"] = "https://play.example.com/live/mystream.jpg"
+    start = copy.deepcopy(by_event["RECORD_START"])
+    start.pop("file_size", None)
+    start.pop("record_duration", None)
+    return {"unknown event_type": unknown, "RECORD_START without file_size": start}

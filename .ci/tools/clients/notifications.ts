@@ -1,16 +1,41 @@
-// The notification examples of the contract, for the TypeScript client
-// scripts: every request-body example of every callback in the
-// dereferenced rendition (openapi/live-record-callbacks.deref.json, given
-// in $LIVE_DOCUMENT), as the JSON text a receiver gets.
+// The notifications the TypeScript client scripts parse, as the JSON text a
+// receiver gets (the same as notifications.py):
+// - examples(): the example of every schema the callbacks' body is made of
+//   (each known event, and OtherRecordNotification), read from the
+//   dereferenced rendition (openapi/live-record-callbacks.deref.json, given
+//   in $LIVE_DOCUMENT);
+// - toleranceCases(): two bodies the service may send that a client
+//   generated from the document must still read (issue 10): an event this
+//   document does not list, and a RECORD_START without file_size.
 import { readFileSync } from "node:fs";
 
 type Json = { [key: string]: unknown };
 
+/** The events the document lists; any other event_type is a newer event. */
+export const KNOWN_EVENTS = [
+    "RECORD_START", "RECORD_NEW_FILE_START", "RECORD_FILE_COMPLETE", "RECORD_OVER", "RECORD_FAILED",
+] as const;
+
+export function isKnownEvent(event: unknown): event is (typeof KNOWN_EVENTS)[number] {
+    return (KNOWN_EVENTS as readonly unknown[]).includes(event);
+}
+
+const values = (v: unknown): Json[] => (v && typeof v === "object" ? (Object.values(v) as Json[]) : []);
+
+/** A schema and every schema it is a union of. */
+function* schemas(schema: Json): Generator<Json> {
+    yield schema;
+    for (const key of ["oneOf", "anyOf", "allOf"]) {
+        for (const member of (schema[key] ?? []) as Json[]) {
+            yield* schemas(member);
+        }
+    }
+}
+
+/** Title of the schema -> its example as JSON text, for every callback body. */
 export function examples(): Map<string, string> {
     const doc = JSON.parse(readFileSync(env("LIVE_DOCUMENT"), "utf8")) as Json;
     const found = new Map<string, string>();
-    const values = (v: unknown): Json[] =>
-        v && typeof v === "object" ? (Object.values(v) as Json[]) : [];
     for (const item of values(doc.paths)) {
         for (const op of values(item)) {
             for (const callback of values(op.callbacks)) {
@@ -18,18 +43,44 @@ export function examples(): Map<string, string> {
                     for (const cbOp of values(cbItem)) {
                         const body = cbOp.requestBody as Json | undefined;
                         const media = (body?.content as Json | undefined)?.["application/json"] as Json | undefined;
-                        for (const [name, ex] of Object.entries((media?.examples ?? {}) as Record<string, Json>)) {
-                            found.set(name, JSON.stringify(ex.value));
+                        for (const s of schemas((media?.schema ?? {}) as Json)) {
+                            const example = s.example as Json | undefined;
+                            if (example && typeof example === "object" && "event_type" in example) {
+                                found.set(String(s.title ?? example.event_type), JSON.stringify(example));
+                            }
                         }
                     }
                 }
             }
         }
     }
-    if (found.size < 5) {
-        throw new Error(`expected the five notification examples, found ${[...found.keys()].join(", ")}`);
+    const events = new Set([...found.values()].map((t) => (JSON.parse(t) as Json).event_type));
+    if (!KNOWN_EVENTS.every((e) => events.has(e))) {
+        throw new Error(`expected an example of each known event, found ${[...found.keys()].join(", ")}`);
     }
     return found;
+}
+
+/** Name -> body text: a body whose event_type the document does not list
+ * (a completed file's fields under a new name, plus a field nobody knows),
+ * and a RECORD_START without file_size or record_duration. */
+export function toleranceCases(found: Map<string, string>): Map<string, string> {
+    const byEvent = new Map([...found.values()].map((t) => {
+        const v = JSON.parse(t) as Json;
+        return [v.event_type, v] as const;
+    }));
+    const unknown = {
+        ...byEvent.get("RECORD_FILE_COMPLETE"),
+        event_type: "RECORD_SNAPSHOT_READY",
+        snapshot_url: "https://play.example.com/live/mystream.jpg",
+    };
+    const start: Json = { ...byEvent.get("RECORD_START") };
+    delete start.file_size;
+    delete start.record_duration;
+    return new Map([
+        ["unknown event_type", JSON.stringify(unknown)],
+        ["RECORD_START without file_size", JSON.stringify(start)],
+    ]);
 }
 
 export function env(name: string): string {

@@ -9,7 +9,7 @@ use live_record_callbacks::notify::{
     self, Notification, NotificationVerifier, TIMESTAMP_FUTURE_BOUND, TIMESTAMP_WINDOW,
 };
 use live_record_callbacks::secret::CallbackKey;
-use live_record_callbacks::types::SignType;
+use live_record_callbacks::types::{RequestedSignType, SignType};
 
 use crate::values;
 
@@ -31,7 +31,7 @@ pub struct Args {
     #[arg(
         long,
         value_parser = values::one_of(enums::all::<SignType>()),
-        default_value_t = SignType::default()
+        default_value_t = default_sign_type()
     )]
     sign_type: SignType,
     /// How far the clock may be past auth_timestamp, in seconds (older is
@@ -43,6 +43,16 @@ pub struct Args {
     /// ahead; keep this at least as long as that expiry.
     #[arg(long, default_value_t = TIMESTAMP_FUTURE_BOUND.as_secs())]
     future_bound: u64,
+}
+
+/// The sign type a config has when its request leaves it out: the
+/// document's default for the request's `sign_type`.
+fn default_sign_type() -> SignType {
+    match RequestedSignType::default() {
+        RequestedSignType::SignType(s) => s,
+        // The document's default is one of the sign types it lists.
+        RequestedSignType::UnlistedSignType(_) => SignType::Hmacsha256,
+    }
 }
 
 pub fn run(args: Args) -> Result<ExitCode, String> {

@@ -76,4 +76,22 @@ mod tests {
             "{text}"
         );
     }
+
+    /// A schema written inline with a `title` gets a section of its own,
+    /// with its rules beside their sources, and the field holding it links
+    /// there.
+    #[test]
+    fn inline_titled_schemas_are_shown_like_components() {
+        let text = "components: {schemas: {R: {type: object, properties: {e: {title: E, \
+            type: string, maxLength: 3, x-source: 'api: three at most'}}}}}";
+        let doc = Document::parse(text, "titled").unwrap();
+        let text = markdown::print(&model::read(&doc, Vec::new()));
+        for line in [
+            "| `e` | string ([E](#schema-e)) | no | maxLength 3 (api: three at most) |",
+            "<a id=\"schema-e\"></a>\n### E\n",
+            "Type: string.\nConstraints: maxLength 3 (api: three at most).",
+        ] {
+            assert!(text.contains(line), "missing {line:?} in\n{text}");
+        }
+    }
 }

@@ -1,8 +1,16 @@
 //! What the reference shows, read from the document: operations,
 //! parameters, bodies, responses, notifications and schemas, `$ref`s
 //! resolved and `allOf` merged, each rule with its source. No Markdown here.
+//!
+//! A schema written inline with a `title` is shown like a component schema
+//! (its own section, linked by that title), right after the component that
+//! holds it: the document writes some schemas inline for the sake of
+//! generators (see `RecordCallbackConfigRequest`), and their rules must
+//! still be shown beside their sources.
 
-use crate::document::{entries, is_true, seq, str_of, Document, Operation, Value, Visit};
+use crate::document::{
+    entries, is_true, seq, str_of, subschemas, Document, Operation, Value, Visit,
+};
 use crate::documented::Discrepancy;
 use crate::sources;
 
@@ -174,12 +182,24 @@ pub fn read<'a>(doc: &'a Document, discrepancies: Vec<Discrepancy>) -> Reference
         operations,
         signing: signing.0,
         schemas: entries(components("schemas"))
-            .map(|(name, schema)| SchemaDoc {
-                name,
-                schema,
-                field: r.field(name, schema, None, None),
-                fields: r.fields(schema),
-                rules: rules(schema, "x-rules", "rule"),
+            .flat_map(|(name, schema)| {
+                let mut titled = Vec::new();
+                inline_titled(schema, &mut titled);
+                std::iter::once((name, schema)).chain(titled)
+            })
+            .map(|(name, schema)| {
+                let mut field = r.field(name, schema, None, None);
+                // A titled schema's section does not link to itself.
+                if let Type::Named(inner, _) = field.ty {
+                    field.ty = *inner;
+                }
+                SchemaDoc {
+                    name,
+                    schema,
+                    field,
+                    fields: r.fields(schema),
+                    rules: rules(schema, "x-rules", "rule"),
+                }
             })
             .collect(),
         sources: entries(doc.get("x-sources"))
@@ -200,6 +220,19 @@ fn rules<'a>(node: &'a Value, list: &str, field: &str) -> Vec<(&'a str, Sources<
             )
         })
         .collect()
+}
+
+/// The schemas inside `schema` (not itself) that carry a `title` and no
+/// `$ref`, outermost first.
+fn inline_titled<'a>(schema: &'a Value, out: &mut Vec<(&'a str, &'a Value)>) {
+    for (_, child) in subschemas(schema) {
+        if child.get("$ref").is_none() {
+            if let Some(title) = str_of(child, "title") {
+                out.push((title, child));
+            }
+        }
+        inline_titled(child, out);
+    }
 }
 
 /// Every `x-signing` on a schema.
@@ -538,12 +571,20 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// A short type, with the name of the schema a `$ref` points at.
+    /// A short type, with the name of the schema a `$ref` points at (or
+    /// the `title` of one written inline).
     fn type_of(&self, schema: &Value) -> Type {
         if let Some(r) = str_of(schema, "$ref") {
             let target = self.doc.pointer(r).unwrap_or(&Value::Null);
             let name = r.strip_prefix("#/components/schemas/").map(str::to_owned);
             return Type::Named(Box::new(self.type_of(target)), name);
+        }
+        if let Some(title) = str_of(schema, "title") {
+            let mut untitled = schema.clone();
+            if let Some(m) = untitled.as_mapping_mut() {
+                m.remove("title");
+            }
+            return Type::Named(Box::new(self.type_of(&untitled)), Some(title.to_owned()));
         }
         let list = |key| seq(schema.get(key)).map(|s| self.type_of(s)).collect();
         if schema.get("oneOf").is_some() {

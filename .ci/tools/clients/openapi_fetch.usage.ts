@@ -1,7 +1,8 @@
-// Compiled by .ci/publish-checks with `tsc --strict --noEmit` against the
-// types openapi-typescript generates from the contract: if the generator
-// dropped or loosened something these lines rely on, the check fails.
-import type { components, operations, paths } from "./live-record-callbacks";
+// Compiled by .ci/import-checks with `tsc --strict`, together with
+// openapi_fetch.ts, against the types openapi-typescript generates from the
+// contract (both files): if the generator dropped or loosened something
+// these lines rely on, the check fails.
+import type { components, operations, paths } from "./client/schema";
 
 type Schemas = components["schemas"];
 
@@ -21,10 +22,30 @@ export const minimal: Schemas["RecordCallbackConfigRequest"] = {
 
 // @ts-expect-error `app` is required
 export const missingApp: Schemas["RecordCallbackConfigRequest"] = { publish_domain: "push.example.com" };
-// @ts-expect-error the sign types are a closed list in requests
+// @ts-expect-error the known sign types are a closed list
 export const badSignType: Schemas["SignType"] = "SHA1";
 // @ts-expect-error the subscribable events are a closed list
 export const badEvent: Schemas["SubscribedEvent"] = "RECORD_START";
+// A config read back is sent back unchanged, even with values the document
+// does not list (the request also takes any other name).
+export const sentBack: Schemas["RecordCallbackConfigRequest"] = {
+  publish_domain: "push.example.com",
+  app: "live",
+  notify_event_subscription: ["RECORD_SEGMENT_READY"],
+  sign_type: "HMACSHA512",
+};
+
+// Notifications: a RECORD_START need not carry file_size, a newer event is
+// a callback body too, and a known event still needs its own fields.
+export const start: Schemas["RecordStartNotification"] = {
+  project_id: "p", task_id: "t", event_type: "RECORD_START", publish_domain: "d", app: "a", stream: "s",
+  record_format: "HLS",
+};
+export const newer: Schemas["RecordNotificationBody"] = { event_type: "RECORD_SNAPSHOT_READY" };
+// @ts-expect-error a RECORD_START names its stream
+export const noStream: Schemas["RecordStartNotification"] = {
+  project_id: "p", task_id: "t", event_type: "RECORD_START", publish_domain: "d", app: "a", record_format: "HLS",
+};
 
 // The success body of create, reached through the path and the status.
 type Created =
