@@ -239,31 +239,15 @@ fn fragment(pointer: &str) -> String {
 /// headers, media types) and every entry of `schemas` (components) is a
 /// schema root. Example values and extensions are data and are left alone.
 fn walk(v: &Value) -> Value {
-    match v {
-        Value::Mapping(m) => {
-            let mut out = Mapping::new();
-            for (k, v) in m {
-                let key = k.as_str().unwrap_or("");
-                let v = match key {
-                    "example" | "examples" => v.clone(),
-                    k if k.starts_with("x-") => v.clone(),
-                    "schema" => map_schema(v, &schema),
-                    "schemas" => match v {
-                        Value::Mapping(s) => {
-                            let s = s.iter().map(|(n, s)| (n.clone(), map_schema(s, &schema)));
-                            Value::Mapping(s.collect())
-                        }
-                        other => other.clone(),
-                    },
-                    _ => walk(v),
-                };
-                out.insert(k.clone(), v);
-            }
-            Value::Mapping(out)
-        }
-        Value::Sequence(s) => Value::Sequence(s.iter().map(walk).collect()),
-        other => other.clone(),
-    }
+    crate::document::map_outside_data(v, &|key, v| match (key, v) {
+        ("schema", v) => Some(map_schema(v, &schema)),
+        ("schemas", Value::Mapping(s)) => Some(Value::Mapping(
+            s.iter()
+                .map(|(n, s)| (n.clone(), map_schema(s, &schema)))
+                .collect(),
+        )),
+        _ => None,
+    })
 }
 
 /// One 3.0 schema object as 3.1 (JSON Schema 2020-12), its subschemas
@@ -323,9 +307,7 @@ fn schema(m: &Mapping) -> Value {
 mod tests {
     use super::*;
 
-    fn y(s: &str) -> Value {
-        serde_yaml::from_str(s).unwrap()
-    }
+    use crate::document::{keys, y};
 
     fn d(s: &str) -> Document {
         Document::parse(s, "test").unwrap()
@@ -417,12 +399,6 @@ components:
         )
         .unwrap();
         assert_eq!(body, &y("{type: object, examples: [{a: 1}]}"));
-        let keys: Vec<_> = got
-            .as_mapping()
-            .unwrap()
-            .keys()
-            .filter_map(Value::as_str)
-            .collect();
-        assert_eq!(keys, ["openapi", "paths", "webhooks", "components"]);
+        assert_eq!(keys(&got), ["openapi", "paths", "webhooks", "components"]);
     }
 }

@@ -230,9 +230,7 @@ fn refs(v: &Value, at: &str, out: &mut Vec<String>) {
 mod tests {
     use super::*;
 
-    fn y(s: &str) -> Value {
-        serde_yaml::from_str(s).unwrap()
-    }
+    use crate::document::y;
 
     #[test]
     fn every_reference_is_written_out() {

@@ -391,6 +391,31 @@ pub trait Visit<'a> {
     fn security_scheme(&mut self, _at: &str, _scheme: &'a Value) {}
 }
 
+/// A copy of `v` in which `replace` may rewrite the value under any key
+/// (`Some`), walking the rest; example values (`example`, `examples`) and
+/// extensions (`x-*`) are data and are copied as they are.
+pub fn map_outside_data(v: &Value, replace: &dyn Fn(&str, &Value) -> Option<Value>) -> Value {
+    match v {
+        Value::Mapping(m) => Value::Mapping(
+            m.iter()
+                .map(|(k, v)| {
+                    let key = k.as_str().unwrap_or("");
+                    let v = if key == "example" || key == "examples" || key.starts_with("x-") {
+                        v.clone()
+                    } else {
+                        replace(key, v).unwrap_or_else(|| map_outside_data(v, replace))
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        Value::Sequence(s) => {
+            Value::Sequence(s.iter().map(|v| map_outside_data(v, replace)).collect())
+        }
+        other => other.clone(),
+    }
+}
+
 /// Escapes one JSON-pointer token (RFC 6901).
 pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
@@ -471,6 +496,22 @@ pub fn is_true(v: &Value, key: &str) -> bool {
 /// A YAML value as JSON (instance data for validators and signers).
 pub fn to_json(v: &Value) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+/// A YAML value written in a test.
+#[cfg(test)]
+pub fn y(s: &str) -> Value {
+    serde_yaml::from_str(s).unwrap()
+}
+
+/// The keys of a mapping, in order (for tests).
+#[cfg(test)]
+pub fn keys(v: &Value) -> Vec<&str> {
+    v.as_mapping()
+        .unwrap()
+        .keys()
+        .filter_map(Value::as_str)
+        .collect()
 }
 
 #[cfg(test)]

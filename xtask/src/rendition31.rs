@@ -124,27 +124,7 @@ fn written_out(doc: &Value, item: &Value) -> Result<Value> {
 /// Every `servers` list (top level, path items, operations) without
 /// `description` on its variables. Examples and extensions are data.
 fn without_server_variable_descriptions(v: &Value) -> Value {
-    match v {
-        Value::Mapping(m) => {
-            let mut out = Mapping::new();
-            for (k, v) in m {
-                let key = k.as_str().unwrap_or("");
-                let v = if key == "example" || key == "examples" || key.starts_with("x-") {
-                    v.clone()
-                } else if key == "servers" {
-                    servers(v)
-                } else {
-                    without_server_variable_descriptions(v)
-                };
-                out.insert(k.clone(), v);
-            }
-            Value::Mapping(out)
-        }
-        Value::Sequence(s) => {
-            Value::Sequence(s.iter().map(without_server_variable_descriptions).collect())
-        }
-        other => other.clone(),
-    }
+    crate::document::map_outside_data(v, &|key, v| (key == "servers").then(|| servers(v)))
 }
 
 fn servers(v: &Value) -> Value {
@@ -172,9 +152,7 @@ fn servers(v: &Value) -> Value {
 mod tests {
     use super::*;
 
-    fn y(s: &str) -> Value {
-        serde_yaml::from_str(s).unwrap()
-    }
+    use crate::document::{keys, y};
 
     #[test]
     fn webhooks_and_callbacks_are_written_out_and_variables_lose_descriptions() {
@@ -238,14 +216,8 @@ post:
             got["servers"][0],
             y("{url: 'https://{region}.example.com', description: kept, variables: {region: {default: a, enum: [a, b]}}}")
         );
-        let keys: Vec<_> = got
-            .as_mapping()
-            .unwrap()
-            .keys()
-            .filter_map(Value::as_str)
-            .collect();
         assert_eq!(
-            keys,
+            keys(&got),
             ["openapi", "servers", "paths", "webhooks", "components"]
         );
     }
