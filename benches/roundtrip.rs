@@ -167,17 +167,7 @@ impl HandBuilt {
         url: reqwest::Url,
         body: Bytes,
     ) -> (types::RecordCallbackConfig, Option<String>) {
-        let mut headers = self.headers.clone();
-        creds
-            .sign(
-                &http::Method::POST,
-                &url,
-                &headers,
-                &body,
-                chrono::Utc::now(),
-            )
-            .expect("signed")
-            .apply_to(&mut headers);
+        let headers = signed(creds, &self.headers, &url, &body);
         self.send(url, headers, body).await
     }
 
@@ -205,6 +195,21 @@ impl HandBuilt {
         let config = serde_json::from_slice(&bytes).expect("a RecordCallbackConfig");
         (config, request_id)
     }
+}
+
+/// `headers` with a POST of `body` to `url` signed now.
+fn signed(
+    creds: &AkSkCredentials,
+    headers: &reqwest::header::HeaderMap,
+    url: &reqwest::Url,
+    body: &[u8],
+) -> reqwest::header::HeaderMap {
+    let mut headers = headers.clone();
+    creds
+        .sign(&http::Method::POST, url, &headers, body, chrono::Utc::now())
+        .expect("signed")
+        .apply_to(&mut headers);
+    headers
 }
 
 async fn generated_call(
@@ -315,17 +320,7 @@ fn roundtrip(c: &mut Criterion) {
         .parse()
         .expect("a URL");
     let body_bytes = Bytes::from(serde_json::to_vec(&body).expect("serializable"));
-    let mut presigned = headers.clone();
-    creds
-        .sign(
-            &http::Method::POST,
-            &url,
-            &headers,
-            &body_bytes,
-            chrono::Utc::now(),
-        )
-        .expect("signed")
-        .apply_to(&mut presigned);
+    let presigned = signed(&creds, &headers, &url, &body_bytes);
     let hand = HandBuilt {
         http: reqwest::Client::builder()
             .user_agent(USER_AGENT)
