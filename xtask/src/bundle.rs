@@ -30,32 +30,20 @@ pub struct Rendition {
 pub fn renditions() -> Result<Vec<Rendition>> {
     let source = Document::load()?;
     let v31 = with_generated_by(crate::rendition31::to_3_1(&source), GENERATED_BY)?;
-    let yaml31 = format!(
-        "# {GENERATED_BY}\n# OpenAPI 3.1 rendition of the 3.0.3 source.\n{}",
-        serde_yaml::to_string(&v31).context("writing the 3.1 rendition as YAML")?
-    );
-    Ok(vec![
-        Rendition {
-            path: "openapi/live-record-callbacks.json",
-            contents: json(&with_generated_by(source.root.clone(), GENERATED_BY)?)?,
-        },
-        Rendition {
-            path: "openapi/live-record-callbacks.3.1.yaml",
-            contents: yaml31,
-        },
-        Rendition {
-            path: "openapi/live-record-callbacks.3.1.json",
-            contents: json(&v31)?,
-        },
-        Rendition {
-            path: crate::deref::PATH,
-            contents: json(&crate::deref::rendition(&source)?)?,
-        },
-        Rendition {
-            path: crate::postman::PATH,
-            contents: crate::postman::collection(&source)?,
-        },
-    ])
+    let yaml31 = serde_yaml::to_string(&v31).context("writing the 3.1 rendition as YAML")?;
+    let yaml31 =
+        format!("# {GENERATED_BY}\n# OpenAPI 3.1 rendition of the 3.0.3 source.\n{yaml31}");
+    let same = json(&with_generated_by(source.root.clone(), GENERATED_BY)?)?;
+    let deref = json(&crate::deref::rendition(&source)?)?;
+    let files = [
+        ("openapi/live-record-callbacks.json", same),
+        ("openapi/live-record-callbacks.3.1.yaml", yaml31),
+        ("openapi/live-record-callbacks.3.1.json", json(&v31)?),
+        (crate::deref::PATH, deref),
+        (crate::postman::PATH, crate::postman::collection(&source)?),
+    ];
+    let files = files.map(|(path, contents)| Rendition { path, contents });
+    Ok(files.into())
 }
 
 /// `cargo xtask bundle [--check]`.

@@ -1,26 +1,21 @@
-//! The fully dereferenced rendition (`live-record-callbacks.deref.json`):
-//! the 3.0.3 document with every `$ref` replaced by what it points at, for
-//! the tools that follow references badly or not at all (viewers, importers,
-//! some generators), as GitHub publishes beside its bundled description.
+//! The fully dereferenced rendition: the 3.0.3 document with every `$ref`
+//! replaced by (a dereferenced copy of) its target, for the tools that follow
+//! references badly, as GitHub publishes beside its bundled description.
 //!
-//! - Every `$ref` object is replaced by a copy of its target, itself
-//!   dereferenced; keys beside a `$ref` are dropped, as OpenAPI 3.0 says
-//!   they are ignored. A reference cycle is an error (a recursive schema
-//!   cannot be written out), naming the chain.
-//! - Example values and `x-` extensions are data and are copied as they are.
-//! - A component schema written out gets its name as `title` (unless it has
+//! - Keys beside a `$ref` are dropped (OpenAPI 3.0 ignores them). A reference
+//!   cycle (a recursive schema) cannot be written out: an error naming it.
+//! - Example values and `x-` extensions are data, copied as they are.
+//! - A written-out component schema gets its name as `title` (unless it has
 //!   one), so viewers and generators still show which schema it is.
-//! - A `discriminator` is left out: it selects named schemas, and there are
-//!   none left to name (Redocly warns on a discriminator over inline
-//!   schemas). The `oneOf` members still tell the events apart by their
-//!   `event_type` enums.
+//! - A `discriminator` is left out: there are no named schemas left for it to
+//!   select (Redocly warns on one over inline schemas); the `oneOf` members
+//!   still differ by their `event_type` enums.
 //! - `components` keeps only the security schemes, which `security` names
-//!   rather than references; everything else there is written out where it
-//!   is used, and an unused component is a warning in most linters.
-//! - An operation written out more than once (a callback that create and
-//!   update share) keeps its `operationId` at its first place in document
-//!   order; the later copies take `<id>_<the operation's id>`, as ids must
-//!   be unique and some generators warn about an operation without one.
+//!   rather than references; an unused component is a warning in most
+//!   linters.
+//! - An operation written out more than once (the callback that create and
+//!   update share) keeps its `operationId` at its first place; the later
+//!   copies take `<id>_<the operation's id>`, as ids must be unique.
 
 use anyhow::{bail, Context, Result};
 
@@ -52,13 +47,10 @@ pub fn rendition(doc: &Document) -> Result<Value> {
     // Operation ids made unique, in document order.
     let mut seen = Vec::new();
     operations_mut(&mut out, &mut |op, parent| {
-        let Some(mut id) = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-        else {
+        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
             return;
         };
+        let mut id = id.to_owned();
         if let (Some(parent), true) = (parent, seen.contains(&id)) {
             id = format!("{id}_{parent}");
             op.insert("operationId".into(), id.clone().into());
@@ -77,11 +69,8 @@ fn resolve(doc: &Document, v: &Value, chain: &mut Vec<String>) -> Result<Value> 
         other => return Ok(other.clone()),
     };
     if let Some(r) = m.get("$ref") {
-        let Some(r) = r.as_str() else {
-            bail!("a `$ref` that is not a string: {r:?}");
-        };
-        let Some(p) = r.strip_prefix("#/") else {
-            bail!("`$ref: {r}` points outside the document");
+        let (Some(r), Some(p)) = (r.as_str(), r.as_str().and_then(|r| r.strip_prefix("#/"))) else {
+            bail!("`$ref: {r:?}` does not point into the document");
         };
         if chain.iter().any(|c| c == r) {
             bail!(
@@ -147,51 +136,30 @@ paths:
   /a:
     post:
       requestBody: {$ref: '#/components/requestBodies/B'}
-      callbacks:
-        cb:
-          '{$request.body#/url}':
-            $ref: '#/components/pathItems/P'
+      callbacks: {cb: {'{$request.body#/url}': {$ref: '#/components/pathItems/P'}}}
       responses:
         '200':
           description: ok
           content:
             application/json:
               schema: {$ref: '#/components/schemas/U'}
-              examples:
-                one: {$ref: '#/components/examples/E'}
+              examples: {one: {$ref: '#/components/examples/E'}}
     put:
       operationId: Replace
       callbacks:
-        cb:
-          '{$request.body#/url}':
-            $ref: '#/paths/~1a/post/callbacks/cb/%7B$request.body%23~1url%7D'
+        cb: {'{$request.body#/url}': {$ref: '#/paths/~1a/post/callbacks/cb/%7B$request.body%23~1url%7D'}}
       responses: {'204': {description: ok}}
 components:
-  securitySchemes:
-    T: {type: apiKey, in: header, name: X}
+  securitySchemes: {T: {type: apiKey, in: header, name: X}}
   requestBodies:
-    B:
-      content:
-        application/json:
-          schema: {$ref: '#/components/schemas/A'}
-          example: {$ref: not-a-reference}
-  pathItems:
-    P:
-      post:
-        operationId: Notify
-        responses: {'200': {description: ok}}
-  examples:
-    E: {summary: s, value: {kind: a}}
+    B: {content: {application/json: {schema: {$ref: '#/components/schemas/A'}, example: {$ref: not-a-reference}}}}
+  pathItems: {P: {post: {operationId: Notify, responses: {'200': {description: ok}}}}}
+  examples: {E: {summary: s, value: {kind: a}}}
   schemas:
     U:
       oneOf: [{$ref: '#/components/schemas/A'}]
-      discriminator:
-        propertyName: kind
-        mapping: {a: '#/components/schemas/A'}
-    A:
-      type: object
-      properties:
-        kind: {type: string, description: x}
+      discriminator: {propertyName: kind, mapping: {a: '#/components/schemas/A'}}
+    A: {type: object, properties: {kind: {type: string, description: x}}}
     Unused: {type: string}
 "#);
         let got = rendition(&Document { root: doc }).unwrap();
@@ -199,18 +167,13 @@ components:
         let text = serde_json::to_string(&got).unwrap();
         assert_eq!(text.matches("\"$ref\"").count(), 1, "{text}");
         let post = &got["paths"]["/a"]["post"];
-        assert_eq!(
-            post["requestBody"]["content"]["application/json"]["example"],
-            y("{$ref: not-a-reference}")
-        );
+        let example = &post["requestBody"]["content"]["application/json"]["example"];
+        assert_eq!(example, &y("{$ref: not-a-reference}"));
         // The second copy of the callback is told apart by its operation.
         for (method, id) in [("post", "Notify"), ("put", "Notify_Replace")] {
-            assert_eq!(
-                got["paths"]["/a"][method]["callbacks"]["cb"]["{$request.body#/url}"]["post"],
-                y(&format!(
-                    "{{operationId: {id}, responses: {{'200': {{description: ok}}}}}}"
-                ))
-            );
+            let callback = &got["paths"]["/a"][method]["callbacks"]["cb"];
+            let want = format!("{{operationId: {id}, responses: {{'200': {{description: ok}}}}}}");
+            assert_eq!(callback["{$request.body#/url}"]["post"], y(&want));
         }
         let media = &post["responses"]["200"]["content"]["application/json"];
         assert_eq!(
@@ -219,32 +182,31 @@ components:
         );
         assert_eq!(keys(&got["components"]), ["securitySchemes"]);
         // Named schemas keep their name as a title; no discriminator is left.
-        assert_eq!(media["schema"]["title"], Value::from("U"));
+        assert_eq!(media["schema"]["title"], "U");
         assert_eq!(media["schema"].get("discriminator"), None);
-        assert_eq!(media["schema"]["oneOf"][0]["title"], Value::from("A"));
+        assert_eq!(media["schema"]["oneOf"][0]["title"], "A");
         assert_eq!(keys(&got)[..2], ["openapi", "x-generated-by"]);
-        assert_eq!(got["x-generated-by"], Value::from(GENERATED_BY));
+        assert_eq!(got["x-generated-by"], GENERATED_BY);
     }
 
     #[test]
     fn a_cycle_is_an_error_naming_it() {
-        let mut doc = y(r#"
+        let doc = y(r#"
 openapi: 3.0.3
-paths: {}
+paths:
+  /t: {get: {responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Root'}}}}}}}
 components:
   schemas:
-    Tree:
-      type: object
-      properties:
-        children: {type: array, items: {$ref: '#/components/schemas/Tree'}}
+    Tree: {type: object, properties: {children: {type: array, items: {$ref: '#/components/schemas/Tree'}}}}
     Root: {$ref: '#/components/schemas/Tree'}
 "#);
-        // Only what is used outside `components` is dereferenced.
-        doc["paths"] = y("{/t: {get: {responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Root'}}}}}}}}");
         let err = rendition(&Document { root: doc }).unwrap_err().to_string();
-        assert!(err.contains("reference cycle"), "{err}");
+        let chain =
+            "#/components/schemas/Root -> #/components/schemas/Tree -> #/components/schemas/Tree";
         assert!(
-            err.contains("#/components/schemas/Root -> #/components/schemas/Tree -> #/components/schemas/Tree"),
+            err.contains(&format!(
+                "reference cycle, which cannot be dereferenced: {chain}"
+            )),
             "{err}"
         );
     }

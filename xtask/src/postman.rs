@@ -1,24 +1,17 @@
-//! The Postman collection (v2.1) of the five operations,
-//! `live-record-callbacks.postman_collection.json`, generated from the
+//! The Postman collection (v2.1) of the operations, generated from the
 //! dereferenced document:
 //!
-//! - one request per operation, in the document's order (so a collection
-//!   run creates, lists, shows, updates and deletes), grouped by tag;
-//! - the request body is the document's first request example, byte for
-//!   byte as JSON (never values made up from patterns); the other examples
-//!   are listed in the request's description;
-//! - every response example is a saved response, with its status and the
-//!   documented `X-request-id`;
-//! - collection variables `endpoint`, `project_id`, `ak`, `sk`,
-//!   `security_token`, `token` and `config_id` (nothing refers to a variable
-//!   the collection does not define);
-//! - a collection-level pre-request script, `xtask/postman/sign.js`
-//!   embedded as it is, signs every request with `SDK-HMAC-SHA256` when
-//!   `ak` and `sk` are set, or sends `X-Auth-Token` when `token` is;
+//! - one request per operation in the document's order (a collection run
+//!   creates, lists, shows, updates and deletes), grouped by tag;
+//! - the body is the first request example as it is, never values made up
+//!   from patterns; the other examples are in the request's description;
+//! - every response example is a saved response;
+//! - a pre-request script, `xtask/postman/sign.js` (kept as a file so that
+//!   node can test it), signs with `SDK-HMAC-SHA256` when `ak` and `sk` are
+//!   set, or sends `X-Auth-Token` when `token` is;
 //! - each request's tests check the documented success status, the
-//!   `X-request-id` header and the body against the success schema; the
-//!   create request stores the new config's id in `config_id`, as the
-//!   document's `links` say the id feeds the other operations.
+//!   `X-request-id` header and the body's schema, and store the ids that the
+//!   response's `links` pass on (create's `config_id`).
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value as Json};
@@ -29,7 +22,6 @@ use crate::document::{Document, Mapping, Operation, Value};
 /// Where the collection is written, relative to the workspace root.
 pub const PATH: &str = "openapi/live-record-callbacks.postman_collection.json";
 
-/// The pre-request script, kept as a file so that node can test it.
 const SIGN_JS: &str = include_str!("../postman/sign.js");
 
 const SCHEMA: &str = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json";
@@ -41,27 +33,25 @@ pub fn collection(source: &Document) -> Result<String> {
     let doc = Document {
         root: crate::deref::rendition(source)?,
     };
-    let mut folders: Vec<(&str, Vec<Json>)> = Vec::new();
+    let mut folders: Vec<Json> = Vec::new();
     for op in doc.operations() {
-        let tag = op.op["tags"][0].as_str().unwrap_or("Operations");
         let request = operation(&doc, &op)
             .with_context(|| format!("{} {}", op.method.to_uppercase(), op.path))?;
-        match folders.iter_mut().find(|(t, _)| *t == tag) {
-            Some((_, items)) => items.push(request),
-            None => folders.push((tag, vec![request])),
+        let name = op.op["tags"][0].as_str().unwrap_or("Operations");
+        if let Some(folder) = folders.iter_mut().find(|f| f["name"] == name) {
+            folder["item"]
+                .as_array_mut()
+                .expect("a folder's list")
+                .push(request);
+            continue;
         }
+        let mut folder = json!({ "name": name, "item": [request] });
+        let tag = seq(doc.get("tags")).find(|t| str_of(t, "name") == Some(name));
+        if let Some(d) = tag.and_then(|t| str_of(t, "description")) {
+            folder["description"] = d.into();
+        }
+        folders.push(folder);
     }
-    let items: Vec<Json> = folders
-        .into_iter()
-        .map(|(name, items)| {
-            let mut folder = json!({ "name": name, "item": items });
-            let tag = seq(doc.get("tags")).find(|t| str_of(t, "name") == Some(name));
-            if let Some(d) = tag.and_then(|t| str_of(t, "description")) {
-                folder["description"] = d.into();
-            }
-            folder
-        })
-        .collect();
     let info = &doc["info"];
     crate::bundle::json(&json!({
         "info": {
@@ -76,7 +66,7 @@ pub fn collection(source: &Document) -> Result<String> {
             "script": { "type": "text/javascript", "exec": lines(SIGN_JS) },
         }],
         "variable": variables(&doc),
-        "item": items,
+        "item": folders,
     }))
 }
 
@@ -210,48 +200,34 @@ fn url(path: &str, params: &[&Value]) -> Json {
             },
         )
         .collect();
-    let of = |place: &'static str| {
-        params
-            .iter()
-            .filter(move |p| str_of(p, "in") == Some(place))
-    };
-    let help = |p: &Value| str_of(p, "description").unwrap_or("").to_owned();
-    let variables: Vec<Json> = of("path")
-        .map(|p| {
-            let name = str_of(p, "name").unwrap_or("");
-            let value = format!("{{{{{}}}}}", variable_for(name));
-            json!({ "key": name, "value": value, "description": help(p) })
-        })
-        .collect();
-    let query: Vec<Json> = of("query")
-        .map(|p| {
-            let value = match &p["example"] {
-                Value::String(s) => s.clone(),
-                Value::Null => String::new(),
-                other => serde_yaml::to_string(other)
-                    .unwrap_or_default()
-                    .trim()
-                    .to_owned(),
-            };
-            let filter = p["schema"]["default"].is_null() && !is_true(p, "required");
-            let name = str_of(p, "name").unwrap_or("");
-            json!({ "key": name, "value": value, "description": help(p), "disabled": filter })
-        })
-        .collect();
-    let enabled: Vec<String> = query
-        .iter()
-        .filter(|q| q["disabled"] == false)
-        .map(|q| {
-            format!(
-                "{}={}",
-                q["key"].as_str().unwrap_or(""),
-                q["value"].as_str().unwrap_or("")
-            )
-        })
-        .collect();
     let mut raw = format!("{{{{endpoint}}}}/{}", segments.join("/"));
-    if !enabled.is_empty() {
-        raw = format!("{raw}?{}", enabled.join("&"));
+    let (mut variables, mut query) = (Vec::new(), Vec::new());
+    for p in params {
+        let name = str_of(p, "name").unwrap_or("");
+        let description = str_of(p, "description").unwrap_or("");
+        match str_of(p, "in") {
+            Some("path") => {
+                let value = format!("{{{{{}}}}}", variable_for(name));
+                variables.push(json!({ "key": name, "value": value, "description": description }));
+            }
+            Some("query") => {
+                let value = match &p["example"] {
+                    Value::String(s) => s.clone(),
+                    Value::Null => String::new(),
+                    other => serde_yaml::to_string(other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_owned(),
+                };
+                let disabled = p["schema"]["default"].is_null() && !is_true(p, "required");
+                if !disabled {
+                    let separator = if raw.contains('?') { '&' } else { '?' };
+                    raw.push_str(&format!("{separator}{name}={value}"));
+                }
+                query.push(json!({ "key": name, "value": value, "description": description, "disabled": disabled }));
+            }
+            _ => {}
+        }
     }
     let mut url = json!({ "raw": raw, "host": ["{{endpoint}}"], "path": segments });
     if !query.is_empty() {
@@ -381,13 +357,13 @@ fn json_schema(schema: &Value) -> Value {
         let mut out = Mapping::new();
         for (k, v) in m {
             let v = match (k.as_str().unwrap_or(""), v) {
-                ("example" | "nullable" | "discriminator" | "xml" | "externalDocs", _) => continue,
-                ("description", _) => continue,
+                ("example" | "nullable" | "discriminator" | "xml" | "externalDocs", _)
+                | ("description", _) => continue,
                 (key, _) if key.starts_with("x-") => continue,
                 ("type", _) if nullable => Value::Sequence(vec![v.clone(), "null".into()]),
-                // Only the formats that JSON Schema defines: ajv refuses a
-                // schema with one of OpenAPI's own (int32, password, ...).
-                ("format", _) if !v.as_str().is_some_and(json_schema_format) => continue,
+                // ajv refuses a schema with one of OpenAPI's own formats
+                // (int32, password, ...).
+                ("format", _) if !JSON_SCHEMA_FORMATS.split(' ').any(|f| v == f) => continue,
                 _ => v.clone(),
             };
             out.insert(k.clone(), v);
@@ -396,22 +372,9 @@ fn json_schema(schema: &Value) -> Value {
     })
 }
 
-fn json_schema_format(format: &str) -> bool {
-    matches!(
-        format,
-        "date"
-            | "time"
-            | "date-time"
-            | "uri"
-            | "uri-reference"
-            | "email"
-            | "hostname"
-            | "ipv4"
-            | "ipv6"
-            | "uuid"
-            | "regex"
-    )
-}
+/// The formats that JSON Schema defines and ajv knows.
+const JSON_SCHEMA_FORMATS: &str =
+    "date time date-time uri uri-reference email hostname ipv4 ipv6 uuid regex";
 
 /// A media type's examples, in order: (name, summary, value).
 fn examples(media: &Value) -> Vec<(&str, Option<&str>, &Value)> {

@@ -1,30 +1,22 @@
-//! The OpenAPI 3.1 rendition of the 3.0.3 source, made in one pass, for
-//! tools that prefer 3.1 or read `webhooks`:
+//! The OpenAPI 3.1 rendition, in one pass over the 3.0.3 source:
 //!
 //! - every schema becomes JSON Schema 2020-12 ([`schema`]);
-//! - each operation's callbacks are written out in full, and
-//!   `components/callbacks` (then unused) is left out: openapi-python-client
-//!   refuses a callback that is a `$ref` (valid OpenAPI, its bug), and the
-//!   dereferenced rendition does not suit it (without `components` it
-//!   generates no notification types and names the inline error bodies
-//!   twice). References inside the path items (schemas, examples) stay. A
-//!   written-out callback's operation takes the id `<id>From<operation's id>`
-//!   (`NotifyRecordEventFromCreateRecordCallbackConfig`), as ids must be
-//!   unique and openapi-generator warns about a callback operation without
-//!   one;
-//! - each callback's path item is also a top-level webhook, written out in
-//!   full with its own `operationId` (Redocly requires one, and
-//!   @hey-api/openapi-ts names the webhook's types after it): openapi-typescript
-//!   types a webhook only when its path item is inline, and
-//!   @hey-api/openapi-ts, Redocly's `build-docs` and openapi-to-postmanv2 lose
-//!   a webhook that is a reference. A webhook is named after its callback;
-//!   the same callback on several operations (create and update both register
-//!   the URL) is published once, and two different callbacks under one name
-//!   are told apart by the operation's id;
+//! - each operation's callbacks are written out, and `components/callbacks`
+//!   left out: openapi-python-client refuses a callback that is a `$ref`
+//!   (valid OpenAPI; its bug), and the dereferenced rendition does not suit
+//!   it (without `components` it generates no notification types). Other
+//!   references stay. A written-out callback's operation takes the id
+//!   `<id>From<operation's id>`, as ids must be unique and openapi-generator
+//!   warns about a callback operation without one;
+//! - each callback's path item is also a top-level webhook, inline with its
+//!   own `operationId` (Redocly requires one; @hey-api/openapi-ts names the
+//!   types after it): openapi-typescript types only an inline webhook, and
+//!   @hey-api/openapi-ts, Redocly's `build-docs` and openapi-to-postmanv2
+//!   lose one that is a reference. A webhook is named after its callback; the
+//!   same callback on several operations is published once, different ones
+//!   under one name are told apart by the operation's id;
 //! - server variables lose their `description`: @apidevtools/swagger-parser's
-//!   bundled 3.1 schema refuses it (a tool bug, APIDevTools/swagger-cli#83),
-//!   and users would read "invalid". The 3.0 source and its renditions keep
-//!   it.
+//!   bundled 3.1 schema refuses it (APIDevTools/swagger-cli#83).
 
 use crate::bundle::{insert_after, operations_mut};
 use crate::document::{map_outside_data, map_schema, Document, Mapping, Value};
@@ -77,11 +69,8 @@ fn write_out_callbacks(doc: &Document, op: &mut Mapping, webhooks: &mut Mapping)
     };
     for (name, callback) in callbacks.iter_mut() {
         let name = name.as_str().unwrap_or_default();
-        let items = doc
-            .resolve(callback)
-            .as_mapping()
-            .cloned()
-            .unwrap_or_default();
+        let items = doc.resolve(callback).as_mapping().cloned();
+        let items = items.unwrap_or_default();
         let mut out = Mapping::new();
         for (i, (expr, item)) in items.iter().enumerate() {
             let item = doc.resolve(item).clone();
@@ -161,26 +150,18 @@ mod tests {
 
     #[test]
     fn schemas_become_3_1() {
-        let cases = [
-            (
-                "{type: string, nullable: true, enum: [a, b], example: a, format: password, writeOnly: true, x-extensible-enum: [a]}",
-                "{type: [string, 'null'], enum: [a, b, null], examples: [a], format: password, writeOnly: true, x-extensible-enum: [a]}",
-            ),
-            (
-                "{type: integer, minimum: 0, exclusiveMinimum: true, maximum: 9, exclusiveMaximum: false}",
-                "{type: integer, exclusiveMinimum: 0, maximum: 9}",
-            ),
-            (
-                "{nullable: true, allOf: [{$ref: '#/components/schemas/A'}]}",
-                "{anyOf: [{allOf: [{$ref: '#/components/schemas/A'}]}, {type: 'null'}]}",
-            ),
-            (
-                "{type: object, properties: {a: {type: [string, integer], nullable: true}}}",
-                "{type: object, properties: {a: {type: [string, integer, 'null']}}}",
-            ),
-        ];
-        for (v30, v31) in cases {
-            assert_eq!(map_schema(&y(v30), &schema), y(v31), "{v30}");
+        let cases = y(r#"
+- - {type: string, nullable: true, enum: [a, b], example: a, format: password, writeOnly: true, x-extensible-enum: [a]}
+  - {type: [string, 'null'], enum: [a, b, null], examples: [a], format: password, writeOnly: true, x-extensible-enum: [a]}
+- - {type: integer, minimum: 0, exclusiveMinimum: true, maximum: 9, exclusiveMaximum: false}
+  - {type: integer, exclusiveMinimum: 0, maximum: 9}
+- - {nullable: true, allOf: [{$ref: '#/components/schemas/A'}]}
+  - {anyOf: [{allOf: [{$ref: '#/components/schemas/A'}]}, {type: 'null'}]}
+- - {type: object, properties: {a: {type: [string, integer], nullable: true}}}
+  - {type: object, properties: {a: {type: [string, integer, 'null']}}}
+"#);
+        for case in cases.as_sequence().unwrap() {
+            assert_eq!(map_schema(&case[0], &schema), case[1], "{case:?}");
         }
     }
 
@@ -196,8 +177,7 @@ openapi: 3.0.3
 servers:
   - url: https://{region}.example.com
     description: kept
-    variables:
-      region: {description: dropped, default: a, enum: [a, b]}
+    variables: {region: {description: dropped, default: a, enum: [a, b]}}
 paths:
   /things:
     post:
@@ -205,54 +185,33 @@ paths:
       callbacks:
         thing:
           '{$request.body#/url}':
-            post:
-              operationId: NotifyThing
-              requestBody:
-                content:
-                  application/json:
-                    schema: {type: object, example: {a: 1}}
+            post: {operationId: NotifyThing, requestBody: {content: {application/json: {schema: {type: object, example: {a: 1}}}}}}
     put:
       operationId: ReplaceThing
-      callbacks:
-        thing: {$ref: '#/components/callbacks/Thing'}
+      callbacks: {thing: {$ref: '#/components/callbacks/Thing'}}
 components:
   callbacks:
-    Thing:
-      '{$request.body#/url}':
-        $ref: '#/paths/~1things/post/callbacks/thing/%7B$request.body%23~1url%7D'
-  schemas:
-    T: {type: string, nullable: true}
+    Thing: {'{$request.body#/url}': {$ref: '#/paths/~1things/post/callbacks/thing/%7B$request.body%23~1url%7D'}}
+  schemas: {T: {type: string, nullable: true}}
 "#),
         });
-        let hook = y(r#"
-post:
-  operationId: NotifyThing
-  requestBody:
-    content:
-      application/json:
-        schema: {type: object, examples: [{a: 1}]}
-"#);
-        assert_eq!(
-            keys(&got),
-            ["openapi", "servers", "paths", "webhooks", "components"]
-        );
+        let hook = y("post: {operationId: NotifyThing, requestBody: {content: {application/json: {schema: {type: object, examples: [{a: 1}]}}}}}");
+        let top = ["openapi", "servers", "paths", "webhooks", "components"];
+        assert_eq!(keys(&got), top);
         assert_eq!(got["openapi"], "3.1.0");
         assert_eq!(keys(&got["webhooks"]), ["thing"]);
         assert_eq!(got["webhooks"]["thing"], hook);
-        let callbacks = [
-            ("post", "NotifyThingFromMakeThing"),
-            ("put", "NotifyThingFromReplaceThing"),
-        ];
-        for (method, id) in callbacks {
+        for (method, id) in [("post", "MakeThing"), ("put", "ReplaceThing")] {
             let callback = &got["paths"]["/things"][method]["callbacks"]["thing"];
             let written = &callback["{$request.body#/url}"]["post"];
-            assert_eq!(written["operationId"], id);
+            assert_eq!(
+                written["operationId"],
+                format!("NotifyThingFrom{id}").as_str()
+            );
             assert_eq!(written["requestBody"], hook["post"]["requestBody"]);
         }
-        assert_eq!(
-            got["components"],
-            y("schemas: {T: {type: [string, 'null']}}")
-        );
+        let components = y("schemas: {T: {type: [string, 'null']}}");
+        assert_eq!(got["components"], components);
         let server = "{url: 'https://{region}.example.com', description: kept, variables: {region: {default: a, enum: [a, b]}}}";
         assert_eq!(got["servers"][0], y(server));
     }
