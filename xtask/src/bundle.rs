@@ -1,16 +1,13 @@
-//! `cargo xtask bundle`: the renditions of the contract that other tools
-//! import, generated from the handwritten 3.0.3 source: the same document as
-//! JSON, the OpenAPI 3.1 rendition (YAML and JSON, [`crate::rendition31`]),
-//! the dereferenced one ([`crate::deref`]) and the Postman collection
-//! ([`crate::postman`]).
-//!
-//! The source is read with `serde_yaml`, whose mappings keep their order, so
-//! every rendition lists keys in the source's order and regenerating an
-//! unchanged source changes nothing.
+//! `cargo xtask bundle`: the files other tools import, generated from the
+//! handwritten 3.0.3 source: the same document as JSON, the 3.1 rendition
+//! ([`crate::rendition31`]) as YAML and JSON, the dereferenced one
+//! ([`crate::deref`]) and the Postman collection ([`crate::postman`]). The
+//! source's mappings keep their order (`serde_yaml`), so an unchanged source
+//! regenerates the same bytes.
 
 use anyhow::{bail, Context, Result};
 
-use crate::document::{Document, Mapping, Value, METHODS};
+use crate::document::{str_of, Document, Mapping, Value, METHODS};
 use crate::SPEC;
 
 /// What every rendition says about where it comes from.
@@ -112,52 +109,47 @@ pub fn with_generated_by(doc: Value, note: &str) -> Result<Value> {
 /// place of any `key` it had.
 pub fn insert_after(mut map: Mapping, after: &str, key: &str, value: Value) -> Mapping {
     map.shift_remove(key);
-    let at = map.keys().position(|k| k.as_str() == Some(after));
+    let after = map.keys().position(|k| k.as_str() == Some(after));
+    let at = after.map_or(map.len(), |i| i + 1);
     let mut rest = map.into_iter();
-    let mut out: Mapping = rest
-        .by_ref()
-        .take(at.map_or(usize::MAX, |i| i + 1))
-        .collect();
+    let mut out: Mapping = rest.by_ref().take(at).collect();
     out.insert(key.into(), value);
     out.extend(rest);
     out
 }
 
+/// What [`operations_mut`] calls on each operation, with the id of the
+/// operation whose callback holds it (`None` under `paths`).
+pub type OperationFn<'f> = dyn FnMut(&mut Value, Option<&str>) + 'f;
+
 /// Calls `f` on every operation under `paths`, each followed (depth first)
-/// by those in its callbacks, with the id of the operation whose callback
-/// holds it (as `f` left it; `None` under `paths`). Path items and callbacks
-/// that are `$ref`s are passed over.
-pub fn operations_mut(doc: &mut Value, f: &mut dyn FnMut(&mut Mapping, Option<&str>)) {
-    fn path_item(
-        item: &mut Value,
-        parent: Option<&str>,
-        f: &mut dyn FnMut(&mut Mapping, Option<&str>),
-    ) {
-        let Value::Mapping(item) = item else { return };
-        for (method, op) in item.iter_mut() {
-            let Value::Mapping(op) = op else { continue };
-            if !METHODS.contains(&method.as_str().unwrap_or("")) {
-                continue;
-            }
-            f(op, parent);
-            let id = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            let callbacks = op.get_mut("callbacks").and_then(Value::as_mapping_mut);
-            for callback in callbacks.into_iter().flat_map(Mapping::values_mut) {
-                for item in callback
-                    .as_mapping_mut()
-                    .into_iter()
-                    .flat_map(Mapping::values_mut)
-                {
-                    path_item(item, id.as_deref(), f);
-                }
+/// by those in its callbacks; their parent's id is the one `f` left. Path
+/// items and callbacks that are `$ref`s are passed over.
+pub fn operations_mut(doc: &mut Value, f: &mut OperationFn) {
+    for item in values_mut(doc.get_mut("paths")) {
+        path_item_operations(item, None, f);
+    }
+}
+
+fn path_item_operations(item: &mut Value, parent: Option<&str>, f: &mut OperationFn) {
+    let Value::Mapping(item) = item else { return };
+    for (method, op) in item.iter_mut() {
+        if !METHODS.contains(&method.as_str().unwrap_or("")) {
+            continue;
+        }
+        f(op, parent);
+        let id = str_of(op, "operationId").map(str::to_owned);
+        for callback in values_mut(op.get_mut("callbacks")) {
+            for item in values_mut(Some(callback)) {
+                path_item_operations(item, id.as_deref(), f);
             }
         }
     }
-    let paths = doc.get_mut("paths").and_then(Value::as_mapping_mut);
-    for item in paths.into_iter().flat_map(Mapping::values_mut) {
-        path_item(item, None, f);
-    }
+}
+
+/// A mapping's values (nothing for anything else).
+fn values_mut(v: Option<&mut Value>) -> impl Iterator<Item = &mut Value> {
+    v.and_then(Value::as_mapping_mut)
+        .into_iter()
+        .flat_map(Mapping::values_mut)
 }

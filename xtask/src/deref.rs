@@ -20,7 +20,7 @@
 use anyhow::{bail, Context, Result};
 
 use crate::bundle::{insert_after, operations_mut};
-use crate::document::{percent_decode, unescape, Document, Mapping, Value};
+use crate::document::{percent_decode, str_of, unescape, Document, Mapping, Value};
 
 /// Where the rendition is written, relative to the workspace root.
 pub const PATH: &str = "openapi/live-record-callbacks.deref.json";
@@ -47,13 +47,12 @@ pub fn rendition(doc: &Document) -> Result<Value> {
     // Operation ids made unique, in document order.
     let mut seen = Vec::new();
     operations_mut(&mut out, &mut |op, parent| {
-        let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+        let Some(mut id) = str_of(op, "operationId").map(str::to_owned) else {
             return;
         };
-        let mut id = id.to_owned();
         if let (Some(parent), true) = (parent, seen.contains(&id)) {
             id = format!("{id}_{parent}");
-            op.insert("operationId".into(), id.clone().into());
+            op["operationId"] = id.clone().into();
         }
         seen.push(id);
     });

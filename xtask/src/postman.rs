@@ -30,19 +30,15 @@ const JSON_UTF8: &str = "application/json; charset=UTF-8";
 
 /// The collection as pretty-printed JSON.
 pub fn collection(source: &Document) -> Result<String> {
-    let doc = Document {
-        root: crate::deref::rendition(source)?,
-    };
+    let doc = crate::deref::rendition(source)?;
+    let doc = Document { root: doc };
     let mut folders: Vec<Json> = Vec::new();
     for op in doc.operations() {
         let request = operation(&doc, &op)
             .with_context(|| format!("{} {}", op.method.to_uppercase(), op.path))?;
         let name = op.op["tags"][0].as_str().unwrap_or("Operations");
         if let Some(folder) = folders.iter_mut().find(|f| f["name"] == name) {
-            folder["item"]
-                .as_array_mut()
-                .expect("a folder's list")
-                .push(request);
+            folder["item"].as_array_mut().expect("a list").push(request);
             continue;
         }
         let mut folder = json!({ "name": name, "item": [request] });
@@ -139,14 +135,11 @@ fn operation(doc: &Document, op: &Operation) -> Result<Json> {
         "header": [],
         "url": url(op.path, &doc.parameters(op)),
     });
-    let mut description = op.op["description"]
-        .as_str()
-        .unwrap_or("")
-        .trim_end()
-        .to_owned();
-    if let Some(id) = str_of(op.op, "operationId") {
-        description = format!("`{id}`. {description}");
-    }
+    let about = str_of(op.op, "description").unwrap_or("").trim_end();
+    let mut description = match str_of(op.op, "operationId") {
+        Some(id) => format!("`{id}`. {about}"),
+        None => about.to_owned(),
+    };
     // The body: the first request example; the others are described.
     if let Some(content) = op.op["requestBody"]["content"].as_mapping() {
         let media = content
@@ -190,16 +183,12 @@ fn operation(doc: &Document, op: &Operation) -> Result<Json> {
 /// The request's URL: `{name}` path segments become Postman path variables;
 /// query filters are off until the user turns them on, paging is on.
 fn url(path: &str, params: &[&Value]) -> Json {
-    let segments: Vec<String> = path
-        .trim_start_matches('/')
-        .split('/')
-        .map(
-            |s| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                Some(name) => format!(":{name}"),
-                None => s.to_owned(),
-            },
-        )
-        .collect();
+    let segment = |s: &str| match s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        Some(name) => format!(":{name}"),
+        None => s.to_owned(),
+    };
+    let path = path.trim_start_matches('/');
+    let segments: Vec<String> = path.split('/').map(segment).collect();
     let mut raw = format!("{{{{endpoint}}}}/{}", segments.join("/"));
     let (mut variables, mut query) = (Vec::new(), Vec::new());
     for p in params {
@@ -244,15 +233,7 @@ fn url(path: &str, params: &[&Value]) -> Json {
 fn responses<'a>(op: &'a Value, request: &Json) -> Result<(Vec<Json>, u16, &'a Value)> {
     let mut saved = Vec::new();
     let mut success = None;
-    let Some(responses) = op["responses"].as_mapping() else {
-        bail!("no responses");
-    };
-    for (status, response) in responses {
-        let status = match status {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            _ => continue,
-        };
+    for (status, response) in entries(op.get("responses")) {
         // A range (`5XX`) is saved with its first code: Postman's examples
         // need a number.
         let code = match status.strip_suffix("XX") {
@@ -326,14 +307,12 @@ pm.test("X-request-id is set", function () {{
 }});"#
         )));
     }
-    for (_, link) in entries(response.get("links")) {
-        for (param, expr) in entries(link.get("parameters")) {
-            let Some(field) = expr
-                .as_str()
-                .and_then(|e| e.strip_prefix("$response.body#/"))
-            else {
-                continue;
-            };
+    let links = entries(response.get("links")).flat_map(|(_, l)| entries(l.get("parameters")));
+    for (param, expr) in links {
+        if let Some(field) = expr
+            .as_str()
+            .and_then(|e| e.strip_prefix("$response.body#/"))
+        {
             let line = format!(
                 "if (pm.response.code === {code}) {{ pm.collectionVariables.set(\"{}\", pm.response.json()[\"{field}\"]); }}",
                 variable_for(param)
@@ -385,10 +364,7 @@ fn examples(media: &Value) -> Vec<(&str, Option<&str>, &Value)> {
         return with_value.collect();
     }
     let example = media.get("example").or(media["schema"].get("example"));
-    example
-        .map(|value| ("example", None, value))
-        .into_iter()
-        .collect()
+    Vec::from_iter(example.map(|value| ("example", None, value)))
 }
 
 /// A value as pretty JSON, keys in the document's order.
@@ -427,16 +403,10 @@ mod tests {
             .into_iter()
             .flat_map(|folder| folder.as_array().unwrap().clone())
             .collect();
-        assert_eq!(
-            each(&requests.clone().into(), "id"),
-            [
-                "CreateRecordCallbackConfig",
-                "ListRecordCallbackConfigs",
-                "ShowRecordCallbackConfig",
-                "UpdateRecordCallbackConfig",
-                "DeleteRecordCallbackConfig"
-            ]
-        );
+        let ids = "CreateRecordCallbackConfig ListRecordCallbackConfigs ShowRecordCallbackConfig \
+                   UpdateRecordCallbackConfig DeleteRecordCallbackConfig";
+        let ids: Vec<&str> = ids.split_whitespace().collect();
+        assert_eq!(each(&requests.clone().into(), "id"), ids);
         let create = &requests[0];
         let body: Json =
             serde_json::from_str(create["request"]["body"]["raw"].as_str().unwrap()).unwrap();
@@ -458,15 +428,9 @@ mod tests {
 
         // Every variable used is defined.
         let defined = each(&c["variable"], "key");
-        let mut rest = text.as_str();
-        while let Some(start) = rest.find("{{") {
-            let end = rest[start..].find("}}").unwrap() + start;
-            let name = &rest[start + 2..end];
-            assert!(
-                defined.contains(&name.into()),
-                "{{{{{name}}}}} is not defined"
-            );
-            rest = &rest[end..];
+        for used in text.split("{{").skip(1) {
+            let name = used.split("}}").next().unwrap();
+            assert!(defined.contains(&name.into()), "{name} is not defined");
         }
         // The script is embedded line for line.
         let script: Vec<&str> = SIGN_JS.trim_end_matches('\n').split('\n').collect();

@@ -19,7 +19,7 @@
 //!   bundled 3.1 schema refuses it (APIDevTools/swagger-cli#83).
 
 use crate::bundle::{insert_after, operations_mut};
-use crate::document::{map_outside_data, map_schema, Document, Mapping, Value};
+use crate::document::{map_outside_data, map_schema, str_of, Document, Mapping, Value};
 
 /// The OpenAPI 3.1 rendition of a 3.0 document.
 pub fn to_3_1(source: &Document) -> Value {
@@ -27,11 +27,10 @@ pub fn to_3_1(source: &Document) -> Value {
     let doc = Document {
         root: map_outside_data(source, &|key, v| match (key, v) {
             ("schema", _) => Some(map_schema(v, &schema)),
-            ("schemas", Value::Mapping(s)) => Some(Value::Mapping(
-                s.iter()
-                    .map(|(n, s)| (n.clone(), map_schema(s, &schema)))
-                    .collect(),
-            )),
+            ("schemas", Value::Mapping(s)) => {
+                let s = s.iter().map(|(n, s)| (n.clone(), map_schema(s, &schema)));
+                Some(Value::Mapping(s.collect()))
+            }
             ("servers", Value::Sequence(s)) => Some(s.iter().map(without_descriptions).collect()),
             _ => None,
         }),
@@ -42,9 +41,8 @@ pub fn to_3_1(source: &Document) -> Value {
     operations_mut(&mut out, &mut |op, parent| match parent {
         None => write_out_callbacks(&doc, op, &mut webhooks),
         Some(parent) => {
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                let renamed = format!("{id}From{parent}");
-                op.insert("operationId".into(), renamed.into());
+            if let Some(id) = str_of(op, "operationId") {
+                op["operationId"] = format!("{id}From{parent}").into();
             }
         }
     });
@@ -61,9 +59,8 @@ pub fn to_3_1(source: &Document) -> Value {
 
 /// Writes out each callback of `op` (its `$ref` and its path items'
 /// followed in `doc`) and adds its path items to `webhooks`.
-fn write_out_callbacks(doc: &Document, op: &mut Mapping, webhooks: &mut Mapping) {
-    let op_id = op.get("operationId").and_then(Value::as_str);
-    let op_id = op_id.unwrap_or("Operation").to_owned();
+fn write_out_callbacks(doc: &Document, op: &mut Value, webhooks: &mut Mapping) {
+    let op_id = str_of(op, "operationId").unwrap_or("Operation").to_owned();
     let Some(Value::Mapping(callbacks)) = op.get_mut("callbacks") else {
         return;
     };
@@ -103,14 +100,11 @@ fn without_descriptions(server: &Value) -> Value {
     server
 }
 
-/// One 3.0 schema object as 3.1 (JSON Schema 2020-12), its subschemas
-/// already rewritten:
-/// - `nullable: true` becomes `null` in `type` (and in `enum`); without a
-///   `type` the schema becomes `anyOf: [schema, {type: 'null'}]`;
-/// - `example: x` becomes `examples: [x]`;
-/// - boolean `exclusiveMinimum`/`exclusiveMaximum` take the bound's value;
-/// - everything else (`format: password`, `writeOnly`, `x-extensible-enum`,
-///   other extensions) is kept as it is.
+/// One 3.0 schema object as 3.1, its subschemas already rewritten:
+/// `nullable: true` becomes a `null` type and enum value (without a `type`,
+/// `anyOf` the schema and `{type: 'null'}`), `example` becomes `examples`,
+/// and boolean exclusive bounds take the bound's value. Everything else
+/// (`format: password`, `writeOnly`, extensions) is kept.
 fn schema(m: &Mapping) -> Value {
     let flag = |key: &str| m.get(key).and_then(Value::as_bool) == Some(true);
     let nullable = flag("nullable");
