@@ -84,12 +84,12 @@ fn resolve(doc: &Document, v: &Value, chain: &mut Vec<String>) -> Result<Value> 
         let out = resolve(doc, target, chain);
         chain.pop();
         let mut out = out?;
-        if let (Some(name), Value::Mapping(schema)) =
-            (p.strip_prefix("components/schemas/"), &mut out)
-        {
-            if !schema.contains_key("title") && !name.contains('/') {
-                schema.insert("title".into(), unescape(&percent_decode(name)).into());
-            }
+        let name = p
+            .strip_prefix("components/schemas/")
+            .filter(|n| !n.contains('/'));
+        if let (Some(name), Value::Mapping(schema)) = (name, &mut out) {
+            let title = unescape(&percent_decode(name));
+            schema.entry("title".into()).or_insert(title.into());
         }
         return Ok(out);
     }

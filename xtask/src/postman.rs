@@ -16,7 +16,7 @@
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value as Json};
 
-use crate::document::{entries, is_true, map_schema, seq, str_of};
+use crate::document::{entries, is_true, map_schema, seq, str_of, to_json};
 use crate::document::{Document, Mapping, Operation, Value};
 
 /// Where the collection is written, relative to the workspace root.
@@ -200,13 +200,10 @@ fn url(path: &str, params: &[&Value]) -> Json {
                 variables.push(json!({ "key": name, "value": value, "description": description }));
             }
             Some("query") => {
-                let value = match &p["example"] {
-                    Value::String(s) => s.clone(),
-                    Value::Null => String::new(),
-                    other => serde_yaml::to_string(other)
-                        .unwrap_or_default()
-                        .trim()
-                        .to_owned(),
+                let value = match to_json(&p["example"]) {
+                    Json::String(s) => s,
+                    Json::Null => String::new(),
+                    other => other.to_string(),
                 };
                 let disabled = p["schema"]["default"].is_null() && !is_true(p, "required");
                 if !disabled {
@@ -245,16 +242,12 @@ fn responses<'a>(op: &'a Value, request: &Json) -> Result<(Vec<Json>, u16, &'a V
             success = Some((code, response));
         }
         let media = response["content"].get("application/json");
-        let mut header = Vec::new();
-        if media.is_some() {
-            header.push(json!({ "key": "Content-Type", "value": "application/json" }));
-        }
+        let content_type =
+            media.map(|_| json!({ "key": "Content-Type", "value": "application/json" }));
         let request_id = entries(response.get("headers"))
             .find(|(k, _)| k.eq_ignore_ascii_case("x-request-id"))
-            .and_then(|(k, h)| Some((k, str_of(h, "example")?)));
-        if let Some((name, value)) = request_id {
-            header.push(json!({ "key": name, "value": value }));
-        }
+            .and_then(|(k, h)| Some(json!({ "key": k, "value": str_of(h, "example")? })));
+        let header: Vec<Json> = content_type.into_iter().chain(request_id).collect();
         let reason = reason(code);
         let mut add = |label: String, body: String, language: &str| {
             saved.push(json!({
@@ -420,10 +413,7 @@ mod tests {
         );
         let tests = create["event"][0]["script"]["exec"].to_string();
         assert!(tests.contains("pm.response.to.have.status(201)"), "{tests}");
-        assert!(
-            tests.contains("collectionVariables.set(\\\"config_id\\\""),
-            "{tests}"
-        );
+        assert!(tests.contains(r#"set(\"config_id\""#), "{tests}");
         assert_eq!(requests[4]["response"][0]["body"], "");
 
         // Every variable used is defined.

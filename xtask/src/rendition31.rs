@@ -67,25 +67,22 @@ fn write_out_callbacks(doc: &Document, op: &mut Value, webhooks: &mut Mapping) {
     for (name, callback) in callbacks.iter_mut() {
         let name = name.as_str().unwrap_or_default();
         let items = doc.resolve(callback).as_mapping().cloned();
-        let items = items.unwrap_or_default();
-        let mut out = Mapping::new();
-        for (i, (expr, item)) in items.iter().enumerate() {
-            let item = doc.resolve(item).clone();
-            let hook = match items.len() {
-                1 => name.to_owned(),
-                _ => format!("{name}{}", i + 1),
+        let mut items = items.unwrap_or_default();
+        let many = items.len() > 1;
+        for (i, item) in items.values_mut().enumerate() {
+            *item = doc.resolve(item).clone();
+            let hook = match many {
+                true => format!("{name}{}", i + 1),
+                false => name.to_owned(),
             };
+            // The same callback again is published once.
             let hook = match webhooks.get(&hook) {
-                Some(same) if *same == item => None,
-                Some(_) => Some(format!("{hook}_{op_id}")),
-                None => Some(hook),
+                Some(other) if other != item => format!("{hook}_{op_id}"),
+                _ => hook,
             };
-            if let Some(hook) = hook {
-                webhooks.insert(hook.into(), item.clone());
-            }
-            out.insert(expr.clone(), item);
+            webhooks.entry(hook.into()).or_insert(item.clone());
         }
-        *callback = Value::Mapping(out);
+        *callback = Value::Mapping(items);
     }
 }
 
@@ -189,23 +186,24 @@ components:
   schemas: {T: {type: string, nullable: true}}
 "#),
         });
-        let hook = y("post: {operationId: NotifyThing, requestBody: {content: {application/json: {schema: {type: object, examples: [{a: 1}]}}}}}");
+        let hook = y("thing: {post: {operationId: NotifyThing, requestBody: {content: {application/json: {schema: {type: object, examples: [{a: 1}]}}}}}}");
         let top = ["openapi", "servers", "paths", "webhooks", "components"];
         assert_eq!(keys(&got), top);
         assert_eq!(got["openapi"], "3.1.0");
-        assert_eq!(keys(&got["webhooks"]), ["thing"]);
-        assert_eq!(got["webhooks"]["thing"], hook);
+        assert_eq!(got["webhooks"], hook);
         for (method, id) in [("post", "MakeThing"), ("put", "ReplaceThing")] {
             let callback = &got["paths"]["/things"][method]["callbacks"]["thing"];
             let written = &callback["{$request.body#/url}"]["post"];
             assert_eq!(
                 written["operationId"],
-                format!("NotifyThingFrom{id}").as_str()
+                Value::from(format!("NotifyThingFrom{id}"))
             );
-            assert_eq!(written["requestBody"], hook["post"]["requestBody"]);
+            assert_eq!(written["requestBody"], hook["thing"]["post"]["requestBody"]);
         }
-        let components = y("schemas: {T: {type: [string, 'null']}}");
-        assert_eq!(got["components"], components);
+        assert_eq!(
+            got["components"],
+            y("schemas: {T: {type: [string, 'null']}}")
+        );
         let server = "{url: 'https://{region}.example.com', description: kept, variables: {region: {default: a, enum: [a, b]}}}";
         assert_eq!(got["servers"][0], y(server));
     }
