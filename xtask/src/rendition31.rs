@@ -75,7 +75,6 @@ fn write_out_callbacks(doc: &Document, op: &mut Value, webhooks: &mut Mapping) {
                 true => format!("{name}{}", i + 1),
                 false => name.to_owned(),
             };
-            // The same callback again is published once.
             let hook = match webhooks.get(&hook) {
                 Some(other) if other != item => format!("{hook}_{op_id}"),
                 _ => hook,
