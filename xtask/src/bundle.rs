@@ -1,17 +1,13 @@
-//! `cargo xtask bundle`: the renditions of the contract that other tools
-//! import, generated from the handwritten 3.0.3 source.
-//!
-//! - `live-record-callbacks.json`: the same document as JSON;
-//! - `live-record-callbacks.3.1.yaml` and `.3.1.json`: an OpenAPI 3.1
-//!   rendition, for tools that prefer 3.1 or read `webhooks`.
-//!
-//! The source is read with `serde_yaml`, whose mappings keep their order, so
-//! every rendition lists keys in the source's order and regenerating an
-//! unchanged source changes nothing.
+//! `cargo xtask bundle`: the files other tools import, generated from the
+//! handwritten 3.0.3 source: the same document as JSON, the 3.1 rendition
+//! ([`crate::rendition31`]) as YAML and JSON, the dereferenced one
+//! ([`crate::deref`]) and the Postman collection ([`crate::postman`]). The
+//! source's mappings keep their order (`serde_yaml`), so an unchanged source
+//! regenerates the same bytes.
 
 use anyhow::{bail, Context, Result};
 
-use crate::document::{entries, escape, map_schema, reference, str_of, Document, Mapping, Value};
+use crate::document::{str_of, Document, Mapping, Value, METHODS};
 use crate::SPEC;
 
 /// What every rendition says about where it comes from.
@@ -30,34 +26,21 @@ pub struct Rendition {
 /// Every rendition, generated from the source in memory.
 pub fn renditions() -> Result<Vec<Rendition>> {
     let source = Document::load()?;
-    let same = with_generated_by(&source)?;
-    let v31 = with_generated_by(&crate::rendition31::finish(to_3_1(&source)?)?)?;
-    let yaml31 = format!(
-        "# {GENERATED_BY}\n# OpenAPI 3.1 rendition of the 3.0.3 source.\n{}",
-        serde_yaml::to_string(&v31).context("writing the 3.1 rendition as YAML")?
-    );
-    Ok(vec![
-        Rendition {
-            path: "openapi/live-record-callbacks.json",
-            contents: json(&same)?,
-        },
-        Rendition {
-            path: "openapi/live-record-callbacks.3.1.yaml",
-            contents: yaml31,
-        },
-        Rendition {
-            path: "openapi/live-record-callbacks.3.1.json",
-            contents: json(&v31)?,
-        },
-        Rendition {
-            path: crate::deref::PATH,
-            contents: json(&crate::deref::rendition(&source)?)?,
-        },
-        Rendition {
-            path: crate::postman::PATH,
-            contents: crate::postman::collection(&source)?,
-        },
-    ])
+    let v31 = with_generated_by(crate::rendition31::to_3_1(&source), GENERATED_BY)?;
+    let yaml31 = serde_yaml::to_string(&v31).context("writing the 3.1 rendition as YAML")?;
+    let yaml31 =
+        format!("# {GENERATED_BY}\n# OpenAPI 3.1 rendition of the 3.0.3 source.\n{yaml31}");
+    let same = json(&with_generated_by(source.root.clone(), GENERATED_BY)?)?;
+    let deref = json(&crate::deref::rendition(&source)?)?;
+    let files = [
+        ("openapi/live-record-callbacks.json", same),
+        ("openapi/live-record-callbacks.3.1.yaml", yaml31),
+        ("openapi/live-record-callbacks.3.1.json", json(&v31)?),
+        (crate::deref::PATH, deref),
+        (crate::postman::PATH, crate::postman::collection(&source)?),
+    ];
+    let files = files.map(|(path, contents)| Rendition { path, contents });
+    Ok(files.into())
 }
 
 /// `cargo xtask bundle [--check]`.
@@ -105,300 +88,68 @@ pub fn stale_files(files: &[Rendition]) -> Vec<String> {
     files.iter().filter_map(state).collect()
 }
 
-fn json(doc: &Value) -> Result<String> {
+/// `doc` as pretty-printed JSON, ending with a newline.
+pub fn json(doc: &impl serde::Serialize) -> Result<String> {
     let mut s = serde_json::to_string_pretty(doc).context("writing a rendition as JSON")?;
     s.push('\n');
     Ok(s)
 }
 
-/// The document with a top-level `x-generated-by` right after `openapi`
-/// (JSON has no comments; an extension field is the place tools keep).
-fn with_generated_by(doc: &Value) -> Result<Value> {
+/// The document with a top-level `x-generated-by: note` right after
+/// `openapi` (JSON has no comments; an extension field is the place tools
+/// keep).
+pub fn with_generated_by(doc: Value, note: &str) -> Result<Value> {
     let Value::Mapping(map) = doc else {
         bail!("{SPEC}: the document is not a mapping");
     };
-    let mut out = Mapping::new();
-    for (k, v) in map {
-        if k.as_str() == Some("x-generated-by") {
-            continue;
-        }
-        out.insert(k.clone(), v.clone());
-        if k.as_str() == Some("openapi") {
-            out.insert("x-generated-by".into(), GENERATED_BY.into());
-        }
-    }
-    Ok(Value::Mapping(out))
+    Ok(insert_after(map, "openapi", "x-generated-by", note.into()).into())
 }
 
-/// The OpenAPI 3.1 rendition of a 3.0 document.
-pub fn to_3_1(doc: &Document) -> Result<Value> {
-    let Value::Mapping(map) = &doc.root else {
-        bail!("{SPEC}: the document is not a mapping");
-    };
-    let mut out = Mapping::new();
-    for (k, v) in map {
-        let v = if k.as_str() == Some("openapi") {
-            Value::from("3.1.0")
-        } else {
-            walk(v)
-        };
-        out.insert(k.clone(), v);
-    }
-    let webhooks = webhooks(doc);
-    if !webhooks.is_empty() {
-        // 3.1 puts `webhooks` beside `paths`; keep any the source has.
-        let mut merged = match out.get("webhooks") {
-            Some(Value::Mapping(m)) => m.clone(),
-            _ => Mapping::new(),
-        };
-        for (name, item) in webhooks {
-            if !merged.contains_key(name.as_str()) {
-                merged.insert(name.into(), walk(&item));
-            }
-        }
-        out = insert_after(out, "paths", "webhooks", Value::Mapping(merged));
-    }
-    Ok(Value::Mapping(out))
-}
-
-/// `map` with `key: value` placed right after `after` (or at the end).
-fn insert_after(map: Mapping, after: &str, key: &str, value: Value) -> Mapping {
-    let mut out = Mapping::new();
-    let mut value = Some(value);
-    for (k, v) in map {
-        if k.as_str() == Some(key) {
-            continue;
-        }
-        let here = k.as_str() == Some(after);
-        out.insert(k, v);
-        if here {
-            if let Some(v) = value.take() {
-                out.insert(key.into(), v);
-            }
-        }
-    }
-    if let Some(v) = value {
-        out.insert(key.into(), v);
-    }
+/// `map` with `key: value` placed right after `after` (or at the end), in
+/// place of any `key` it had.
+pub fn insert_after(mut map: Mapping, after: &str, key: &str, value: Value) -> Mapping {
+    map.shift_remove(key);
+    let after = map.keys().position(|k| k.as_str() == Some(after));
+    let at = after.map_or(map.len(), |i| i + 1);
+    let mut rest = map.into_iter();
+    let mut out: Mapping = rest.by_ref().take(at).collect();
+    out.insert(key.into(), value);
+    out.extend(rest);
     out
 }
 
-/// The notifications the operations' `callbacks` describe, as 3.1
-/// `webhooks`: one per callback, named after it, each a `$ref` to the
-/// callback's path item (a copy would repeat its `operationId`, which must
-/// be unique). The same callback on several operations (create and update
-/// both register the URL) is published once; two different callbacks under
-/// one name are told apart by the operation's id.
-fn webhooks(doc: &Document) -> Vec<(String, Value)> {
-    let mut out: Vec<(String, &Value, Value)> = Vec::new();
-    for (path, item) in entries(doc.get("paths")) {
-        let (item, item_at) = doc.located(item, format!("/paths/{}", escape(path)));
-        for (method, op) in entries(Some(item)) {
-            let op_at = format!("{item_at}/{}", escape(method));
-            let op_id = str_of(op, "operationId").unwrap_or("operation");
-            for (name, callback) in entries(op.get("callbacks")) {
-                let at = format!("{op_at}/callbacks/{}", escape(name));
-                let (callback, cb_at) = doc.located(callback, at);
-                let many = entries(Some(callback)).count() > 1;
-                for (i, (expr, path_item)) in entries(Some(callback)).enumerate() {
-                    let at = format!("{cb_at}/{}", escape(expr));
-                    let (path_item, at) = doc.located(path_item, at);
-                    let base = match many {
-                        true => format!("{name}{}", i + 1),
-                        false => name.to_owned(),
-                    };
-                    let reference = reference(&format!("#{}", fragment(&at)));
-                    match out.iter().find(|(n, _, _)| *n == base) {
-                        Some((_, existing, _)) if *existing == path_item => {}
-                        Some(_) => out.push((format!("{base}_{op_id}"), path_item, reference)),
-                        None => out.push((base, path_item, reference)),
-                    }
-                }
+/// What [`operations_mut`] calls on each operation, with the id of the
+/// operation whose callback holds it (`None` under `paths`).
+pub type OperationFn<'f> = dyn FnMut(&mut Value, Option<&str>) + 'f;
+
+/// Calls `f` on every operation under `paths`, each followed (depth first)
+/// by those in its callbacks; their parent's id is the one `f` left. Path
+/// items and callbacks that are `$ref`s are passed over.
+pub fn operations_mut(doc: &mut Value, f: &mut OperationFn) {
+    for item in values_mut(doc.get_mut("paths")) {
+        path_item_operations(item, None, f);
+    }
+}
+
+fn path_item_operations(item: &mut Value, parent: Option<&str>, f: &mut OperationFn) {
+    let Value::Mapping(item) = item else { return };
+    for (method, op) in item.iter_mut() {
+        if !METHODS.contains(&method.as_str().unwrap_or("")) {
+            continue;
+        }
+        f(op, parent);
+        let id = str_of(op, "operationId").map(str::to_owned);
+        for callback in values_mut(op.get_mut("callbacks")) {
+            for item in values_mut(Some(callback)) {
+                path_item_operations(item, id.as_deref(), f);
             }
         }
     }
-    out.into_iter().map(|(n, _, r)| (n, r)).collect()
 }
 
-/// A JSON pointer as a URI fragment: the characters a fragment may not hold
-/// percent-encoded, as the source's own `$ref`s write them.
-fn fragment(pointer: &str) -> String {
-    let mut out = String::new();
-    for c in pointer.chars() {
-        match c {
-            '{' | '}' | '#' | '%' | ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '|' => {
-                out.push_str(&format!("%{:02X}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Walks the document outside schemas: every `schema` (parameters,
-/// headers, media types) and every entry of `schemas` (components) is a
-/// schema root. Example values and extensions are data and are left alone.
-fn walk(v: &Value) -> Value {
-    crate::document::map_outside_data(v, &|key, v| match (key, v) {
-        ("schema", v) => Some(map_schema(v, &schema)),
-        ("schemas", Value::Mapping(s)) => Some(Value::Mapping(
-            s.iter()
-                .map(|(n, s)| (n.clone(), map_schema(s, &schema)))
-                .collect(),
-        )),
-        _ => None,
-    })
-}
-
-/// One 3.0 schema object as 3.1 (JSON Schema 2020-12), its subschemas
-/// already rewritten:
-/// - `nullable: true` becomes `null` in `type` (and in `enum`); without a
-///   `type` the schema becomes `anyOf: [schema, {type: 'null'}]`;
-/// - `example: x` becomes `examples: [x]`;
-/// - boolean `exclusiveMinimum`/`exclusiveMaximum` take the bound's value;
-/// - everything else (`format: password`, `writeOnly`, `x-extensible-enum`,
-///   other extensions) is kept as it is.
-fn schema(m: &Mapping) -> Value {
-    let flag = |key: &str| m.get(key).and_then(Value::as_bool) == Some(true);
-    let (nullable, ex_min, ex_max) = (
-        flag("nullable"),
-        flag("exclusiveMinimum"),
-        flag("exclusiveMaximum"),
-    );
-    let with_null = |list: Vec<Value>, null: Value| {
-        let mut list = list;
-        if !list.contains(&null) {
-            list.push(null);
-        }
-        Value::Sequence(list)
-    };
-    let mut out = Mapping::new();
-    for (k, v) in m {
-        let (k, v) = match (k.as_str().unwrap_or_default(), v) {
-            ("nullable", _) => continue,
-            ("exclusiveMinimum" | "exclusiveMaximum", Value::Bool(_)) => continue,
-            ("example", _) => ("examples".into(), Value::Sequence(vec![v.clone()])),
-            ("minimum", _) if ex_min => ("exclusiveMinimum".into(), v.clone()),
-            ("maximum", _) if ex_max => ("exclusiveMaximum".into(), v.clone()),
-            ("type", Value::Sequence(types)) if nullable => {
-                (k.clone(), with_null(types.clone(), "null".into()))
-            }
-            ("type", _) if nullable => (k.clone(), with_null(vec![v.clone()], "null".into())),
-            ("enum", _) if nullable => {
-                let values = v.as_sequence().cloned().unwrap_or_default();
-                (k.clone(), with_null(values, Value::Null))
-            }
-            _ => (k.clone(), v.clone()),
-        };
-        out.insert(k, v);
-    }
-    if nullable && !m.contains_key("type") {
-        let null = Mapping::from_iter([("type".into(), "null".into())]);
-        let any_of = vec![Value::Mapping(out), Value::Mapping(null)];
-        return Value::Mapping(Mapping::from_iter([(
-            "anyOf".into(),
-            Value::Sequence(any_of),
-        )]));
-    }
-    Value::Mapping(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    use crate::document::{keys, y};
-
-    fn d(s: &str) -> Document {
-        Document::parse(s, "test").unwrap()
-    }
-
-    #[test]
-    fn schemas_become_3_1() {
-        let doc = d(r#"
-openapi: 3.0.3
-paths: {}
-components:
-  schemas:
-    A:
-      type: string
-      nullable: true
-      enum: [a, b]
-      example: a
-      format: password
-      writeOnly: true
-      x-extensible-enum: [a]
-    N:
-      type: integer
-      minimum: 0
-      exclusiveMinimum: true
-      maximum: 9
-      exclusiveMaximum: false
-    R:
-      nullable: true
-      allOf:
-        - $ref: '#/components/schemas/A'
-"#);
-        let got = to_3_1(&doc).unwrap();
-        let want = y(r#"
-openapi: 3.1.0
-paths: {}
-components:
-  schemas:
-    A:
-      type: [string, 'null']
-      enum: [a, b, null]
-      examples: [a]
-      format: password
-      writeOnly: true
-      x-extensible-enum: [a]
-    N:
-      type: integer
-      exclusiveMinimum: 0
-      maximum: 9
-    R:
-      anyOf:
-        - allOf:
-            - $ref: '#/components/schemas/A'
-        - type: 'null'
-"#);
-        assert_eq!(got, want);
-    }
-
-    #[test]
-    fn callbacks_are_also_webhooks() {
-        let doc = d(r#"
-openapi: 3.0.3
-paths:
-  /things:
-    post:
-      operationId: CreateThing
-      callbacks:
-        thingNotification:
-          '{$request.body#/url}': {post: {requestBody: {content: {application/json: {schema: {type: object, example: {a: 1}}}}}}}
-    put:
-      operationId: UpdateThing
-      callbacks:
-        thingNotification:
-          $ref: '#/components/callbacks/Thing'
-components:
-  callbacks:
-    Thing:
-      '{$request.body#/url}': {post: {requestBody: {content: {application/json: {schema: {type: object, example: {a: 1}}}}}}}
-"#);
-        let got = to_3_1(&doc).unwrap();
-        let hooks = got.get("webhooks").and_then(Value::as_mapping).unwrap();
-        assert_eq!(hooks.len(), 1, "the same callback is published once");
-        assert_eq!(
-            hooks.get("thingNotification").unwrap(),
-            &y("$ref: '#/paths/~1things/post/callbacks/thingNotification/%7B$request.body%23~1url%7D'")
-        );
-        let body = crate::document::pointer(
-            &got,
-            "paths/~1things/post/callbacks/thingNotification/%7B$request.body%23~1url%7D/post/requestBody/content/application~1json/schema",
-        )
-        .unwrap();
-        assert_eq!(body, &y("{type: object, examples: [{a: 1}]}"));
-        assert_eq!(keys(&got), ["openapi", "paths", "webhooks", "components"]);
-    }
+/// A mapping's values (nothing for anything else).
+fn values_mut(v: Option<&mut Value>) -> impl Iterator<Item = &mut Value> {
+    v.and_then(Value::as_mapping_mut)
+        .into_iter()
+        .flat_map(Mapping::values_mut)
 }
