@@ -280,8 +280,10 @@ async fn list_all_walks_every_page() {
     );
 }
 
-/// A server that answers every list call with `page` items and `total`.
-async fn lying_server(total: i64, page: usize) -> (String, common::Log) {
+/// Walks every page of a server that answers every list call with `page`
+/// items and `total`: how many configs the walk collected, and how many
+/// requests it made.
+async fn walk_lying_server(total: i64, page: usize) -> (Result<usize, ApiError>, usize) {
     let item = r#"{"id":"x","publish_domain":"d.example.com","app":"a"}"#;
     let body: &'static str = Box::leak(
         format!(
@@ -290,65 +292,41 @@ async fn lying_server(total: i64, page: usize) -> (String, common::Log) {
         )
         .into_boxed_str(),
     );
-    common::answering(200, "application/json", "rid", body).await
+    let (base, log) = common::answering(200, "application/json", "rid", body).await;
+    let walked = anonymous(&base)
+        .collect_all_configs(PROJECT, ListFilter::all())
+        .await
+        .map(|all| all.len());
+    (walked, log.requests().len())
 }
 
 #[tokio::test]
 async fn paging_never_loops_on_a_server_that_misreports_total() {
     // Full pages forever, total far too high: stops at the largest offset.
-    let (base, log) = lying_server(1_000_000, 100).await;
-    let client = anonymous(&base);
-    let err = client
-        .collect_all_configs(PROJECT, ListFilter::all())
-        .await
-        .unwrap_err();
+    let (walked, requests) = walk_lying_server(1_000_000, 100).await;
     assert!(
         matches!(
-            err,
-            ApiError::Incomplete {
+            walked,
+            Err(ApiError::Incomplete {
                 listed: 4100,
                 total: Some(1_000_000)
-            }
+            })
         ),
-        "{err:?}"
+        "{walked:?}"
     );
-    assert_eq!(log.requests().len(), 41, "offsets 0, 100, ..., 4000");
+    assert_eq!(requests, 41, "offsets 0, 100, ..., 4000");
 
     // Total says more, but a page comes back empty: stop, no error.
-    let (base, log) = lying_server(50, 0).await;
-    let client = anonymous(&base);
-    assert!(client
-        .collect_all_configs(PROJECT, ListFilter::all())
-        .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(log.requests().len(), 1);
+    let (walked, requests) = walk_lying_server(50, 0).await;
+    assert_eq!((walked.unwrap(), requests), (0, 1));
 
     // A short page ends the walk whatever total says.
-    let (base, log) = lying_server(500, 3).await;
-    let client = anonymous(&base);
-    assert_eq!(
-        client
-            .collect_all_configs(PROJECT, ListFilter::all())
-            .await
-            .unwrap()
-            .len(),
-        3
-    );
-    assert_eq!(log.requests().len(), 1);
+    let (walked, requests) = walk_lying_server(500, 3).await;
+    assert_eq!((walked.unwrap(), requests), (3, 1));
 
     // Full pages but total already reached: stop.
-    let (base, log) = lying_server(0, 100).await;
-    let client = anonymous(&base);
-    assert_eq!(
-        client
-            .collect_all_configs(PROJECT, ListFilter::all())
-            .await
-            .unwrap()
-            .len(),
-        100
-    );
-    assert_eq!(log.requests().len(), 1);
+    let (walked, requests) = walk_lying_server(0, 100).await;
+    assert_eq!((walked.unwrap(), requests), (100, 1));
 }
 
 #[tokio::test]

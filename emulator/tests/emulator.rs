@@ -207,22 +207,8 @@ async fn aksk_signatures_are_verified_like_the_gateway() {
         .with_project_id(PROJECT)
         .unwrap();
     let err = failure(list(&authenticated(&emulator, wrong)).send().await);
-    assert_eq!(
-        (err.status(), err.error_code()),
-        (Some(401), Some("APIGW.0301"))
-    );
-    let ApiError::Service {
-        body, request_id, ..
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
-    let message = body.error_msg.as_deref().unwrap_or_default();
+    let message = common::gateway_refusal(&err);
     assert!(message.contains("signature mismatch"), "{message}");
-    assert!(request_id
-        .as_deref()
-        .unwrap()
-        .starts_with(body.request_id.as_deref().unwrap()));
 
     // A signature from 20 minutes ago is refused as expired.
     let stale_clock = FixedClock(Utc::now() - chrono::TimeDelta::minutes(20));

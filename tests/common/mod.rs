@@ -133,6 +133,27 @@ pub fn failure<T: std::fmt::Debug>(answer: Answer<T>) -> ApiError {
     ApiError::from(answer.expect_err("the call must fail"))
 }
 
+/// The message of a gateway refusal (401 APIGW.0301), after checking that
+/// the request id in the header starts with the gateway's id in the body.
+pub fn gateway_refusal(err: &ApiError) -> &str {
+    assert_eq!(
+        (err.status(), err.error_code()),
+        (Some(401), Some("APIGW.0301"))
+    );
+    let ApiError::Service {
+        body, request_id, ..
+    } = err
+    else {
+        panic!("{err:?}")
+    };
+    let in_body = body
+        .request_id
+        .as_deref()
+        .expect("gateway errors carry request_id");
+    assert!(request_id.as_deref().unwrap().starts_with(in_body));
+    body.error_msg.as_deref().unwrap_or_default()
+}
+
 /// An emulator started with `config`, a client of it with `context`, and
 /// `configs` created in [`PROJECT`] through that client.
 pub async fn emulator_with(
