@@ -7,10 +7,11 @@ mod common;
 
 use std::time::Duration;
 
-use common::{anonymous as client, PROJECT};
+use common::{anonymous as client, create, failure, PROJECT};
 use live_record_callbacks::auth::{AkSkCredentials, Authenticator};
 use live_record_callbacks::{types, ApiError, Client, ClientContext, RequestId};
 use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
+use serde_json::json;
 
 /// A key other than the document's test key, so that a leak is not mistaken
 /// for the example.
@@ -46,11 +47,7 @@ const CREATED: &str = r#"{"id":"5fb8a1a0c3e24b1d9a5b7c2d3e4f5a6b","publish_domai
 #[tokio::test]
 async fn created_config_is_parsed_with_its_request_id() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
-    let created = client(emulator.base_url())
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(request())
-        .send()
+    let created = create(&client(emulator.base_url()), request())
         .await
         .expect("201 is a success");
     assert_eq!(created.status(), 201);
@@ -83,13 +80,7 @@ async fn the_request_on_the_wire_is_what_the_service_expects() {
         CREATED,
     )
     .await;
-    client(&base)
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(request())
-        .send()
-        .await
-        .unwrap();
+    create(&client(&base), request()).await.unwrap();
     let seen = log.requests();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].method, "POST");
@@ -118,18 +109,9 @@ async fn the_request_on_the_wire_is_what_the_service_expects() {
 async fn request_id_header_is_read_whatever_its_case() {
     // HTTP/1 header names arrive as sent; the lookup must not care.
     for name in ["X-Request-Id", "x-request-id", "X-REQUEST-ID"] {
-        let head: &'static str = Box::leak(
-            format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\n{name}: rid-case\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{CREATED}", CREATED.len())
-                .into_boxed_str(),
-        );
-        let base = common::raw(move |s| common::write_and_close(s, head.as_bytes())).await;
-        let created = client(&base)
-            .create_record_callback_config()
-            .project_id(PROJECT)
-            .body(request())
-            .send()
-            .await
-            .unwrap();
+        let reply = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\n{name}: rid-case\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{CREATED}", CREATED.len());
+        let base = common::replying(move |_| reply.clone().into_bytes()).await;
+        let created = create(&client(&base), request()).await.unwrap();
         assert_eq!(
             created.request_id(),
             Some("rid-case"),
@@ -142,21 +124,9 @@ async fn request_id_header_is_read_whatever_its_case() {
 async fn bad_request_is_a_typed_error_with_code_message_and_request_id() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     let client = client(emulator.base_url());
-    client
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(request())
-        .send()
-        .await
-        .unwrap();
+    create(&client, request()).await.unwrap();
     // The same domain and app again: the service refuses an existing resource.
-    let err = client
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(request())
-        .send()
-        .await
-        .unwrap_err();
+    let err = create(&client, request()).await.unwrap_err();
     let rid = err
         .request_id()
         .expect("X-request-id on errors too")
@@ -201,34 +171,12 @@ async fn gateway_401_carries_its_request_id_in_the_body_too() {
         ClientContext::authenticated(Authenticator::new(creds("a-different-secret"))),
     )
     .unwrap();
-    let err = ApiError::from(
-        wrong
-            .create_record_callback_config()
-            .project_id(PROJECT)
-            .body(request())
-            .send()
-            .await
-            .unwrap_err(),
-    );
-    assert_eq!(err.status(), Some(401));
-    assert_eq!(err.error_code(), Some("APIGW.0301"));
-    let ApiError::Service {
-        body, request_id, ..
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
-    let message = body.error_msg.as_deref().unwrap_or_default();
+    let err = failure(create(&wrong, request()).await);
+    let message = common::gateway_refusal(&err);
     assert!(
         message.starts_with("Incorrect IAM authentication information"),
         "{message}"
     );
-    // The header's id starts with the gateway's id from the body.
-    let in_body = body
-        .request_id
-        .as_deref()
-        .expect("gateway errors carry request_id");
-    assert!(request_id.as_deref().unwrap().starts_with(in_body));
 }
 
 /// Sends `body` and returns the error message; asserts nothing was sent.
@@ -238,13 +186,7 @@ where
     B::Error: std::fmt::Display,
 {
     let (base, log) = common::answering(201, "application/json", "rid", CREATED).await;
-    let err = client(&base)
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(body)
-        .send()
-        .await
-        .unwrap_err();
+    let err = create(&client(&base), body).await.unwrap_err();
     assert!(
         log.requests().is_empty(),
         "an invalid request must not be sent"
@@ -282,47 +224,36 @@ async fn invalid_input_is_refused_before_sending_naming_the_field() {
         .parse::<live_record_callbacks::secret::CallbackKey>()
         .is_err());
 
-    let msg = refused(json_with(
-        "notify_callback_url",
-        "https://hooks.example.com/cb?x=1".into(),
-    ))
-    .await;
-    assert!(
-        msg.contains("notify_callback_url: doesn't match pattern"),
-        "{msg}"
-    );
-
-    let msg = refused(json_with(
-        "notify_callback_url",
-        "ftp://hooks.example.com/cb".into(),
-    ))
-    .await;
-    assert!(
-        msg.contains("notify_callback_url: doesn't match pattern"),
-        "{msg}"
-    );
-
-    // An event or signing method the contract does not list is accepted
-    // (a config read back must be sendable again), but only in the shape
-    // of one: upper-case letters, digits and underscores.
-    let msg = refused(json_with(
-        "notify_event_subscription",
-        serde_json::json!(["RECORD_FILE_COMPLETE", "record bogus"]),
-    ))
-    .await;
-    assert!(msg.contains("notify_event_subscription[1]: "), "{msg}");
-
-    let msg = refused(json_with("sign_type", "sha 1".into())).await;
-    assert!(msg.contains("sign_type: "), "{msg}");
-
-    // Names refuse control characters.
-    let msg = refused(json_with("app", "live\u{0}x".into())).await;
-    assert!(msg.contains("app: doesn't match pattern"), "{msg}");
-    let msg = refused(json_with("publish_domain", "push.example.com\n".into())).await;
-    assert!(
-        msg.contains("publish_domain: doesn't match pattern"),
-        "{msg}"
-    );
+    let pattern = "doesn't match pattern";
+    for (field, value, expected) in [
+        (
+            "notify_callback_url",
+            json!("https://hooks.example.com/cb?x=1"),
+            pattern,
+        ),
+        (
+            "notify_callback_url",
+            json!("ftp://hooks.example.com/cb"),
+            pattern,
+        ),
+        // An event or signing method the contract does not list is accepted
+        // (a config read back must be sendable again), but only in the shape
+        // of one: upper-case letters, digits and underscores.
+        (
+            "notify_event_subscription[1]",
+            json!(["RECORD_FILE_COMPLETE", "record bogus"]),
+            "",
+        ),
+        ("sign_type", json!("sha 1"), ""),
+        // Names refuse control characters.
+        ("app", json!("live\u{0}x"), pattern),
+        ("publish_domain", json!("push.example.com\n"), pattern),
+    ] {
+        let name = field.split('[').next().unwrap();
+        let msg = refused(json_with(name, value)).await;
+        let expected = format!("{field}: {expected}");
+        assert!(msg.contains(&expected), "{expected}: {msg}");
+    }
 }
 
 #[test]
@@ -347,15 +278,7 @@ async fn malformed_json_is_a_clear_error() {
         r#"{"id": "x", "publish_domain": "#,
     )
     .await;
-    let err = ApiError::from(
-        client(&base)
-            .create_record_callback_config()
-            .project_id(PROJECT)
-            .body(request())
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = failure(create(&client(&base), request()).await);
     let msg = err.to_string();
     assert!(matches!(err, ApiError::InvalidResponse { .. }), "{err:?}");
     assert!(msg.contains("not the documented JSON"), "{msg}");
@@ -365,15 +288,7 @@ async fn malformed_json_is_a_clear_error() {
 async fn wrong_content_type_is_a_clear_error() {
     let (base, _) =
         common::answering(201, "text/html", "rid-html", "<html>gateway timeout</html>").await;
-    let err = ApiError::from(
-        client(&base)
-            .create_record_callback_config()
-            .project_id(PROJECT)
-            .body(request())
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = failure(create(&client(&base), request()).await);
     let msg = err.to_string();
     assert!(
         msg.contains("content type \"text/html\"") && msg.contains("rid-html"),
@@ -383,16 +298,8 @@ async fn wrong_content_type_is_a_clear_error() {
 
 #[tokio::test]
 async fn dropped_connection_is_a_transport_error() {
-    let base = common::raw(|s| async move { drop(s) }).await;
-    let err = ApiError::from(
-        client(&base)
-            .create_record_callback_config()
-            .project_id(PROJECT)
-            .body(request())
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let base = common::raw(|s, _| async move { drop(s) }).await;
+    let err = failure(create(&client(&base), request()).await);
     assert!(matches!(err, ApiError::Transport(_)), "{err:?}");
     assert!(
         err.to_string().starts_with("the call did not complete"),
@@ -402,7 +309,7 @@ async fn dropped_connection_is_a_transport_error() {
 
 #[tokio::test]
 async fn timeout_is_a_transport_error() {
-    let base = common::raw(|s| async move {
+    let base = common::raw(|s, _| async move {
         tokio::time::sleep(Duration::from_secs(30)).await;
         drop(s)
     })
@@ -412,15 +319,7 @@ async fn timeout_is_a_transport_error() {
         .build()
         .unwrap();
     let client = Client::new_with_client(&base, http, ClientContext::anonymous());
-    let err = ApiError::from(
-        client
-            .create_record_callback_config()
-            .project_id(PROJECT)
-            .body(request())
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = failure(create(&client, request()).await);
     let ApiError::Transport(inner) = &err else {
         panic!("{err:?}")
     };

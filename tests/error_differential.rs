@@ -16,8 +16,6 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use live_record_callbacks::{ApiError, RequestId};
@@ -25,8 +23,6 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Map, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 const SEED: u64 = 0x4857_4552_5253; // "HWERRS"
 const RANDOM_CASES: usize = 300;
@@ -263,37 +259,21 @@ fn random(rng: &mut ChaCha8Rng) -> Case {
 
 /// Serves case N for a list call whose publish_domain is `case-N`.
 async fn serve(cases: Arc<Vec<Vec<u8>>>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let cases = cases.clone();
-            tokio::spawn(async move {
-                let mut seen = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => seen.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let head = String::from_utf8_lossy(&seen);
-                let n: usize = head
-                    .split("publish_domain=case-")
-                    .nth(1)
-                    .and_then(|rest| {
-                        rest.split(|c: char| !c.is_ascii_digit())
-                            .next()?
-                            .parse()
-                            .ok()
-                    })
-                    .expect("a case number in the request");
-                let _ = socket.write_all(&cases[n]).await;
-                let _ = socket.shutdown().await;
-            });
-        }
-    });
-    format!("http://{addr}")
+    common::replying(move |request| {
+        let head = String::from_utf8_lossy(request);
+        let n: usize = head
+            .split("publish_domain=case-")
+            .nth(1)
+            .and_then(|rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()?
+                    .parse()
+                    .ok()
+            })
+            .expect("a case number in the request");
+        cases[n].clone()
+    })
+    .await
 }
 
 fn wire(c: &Case) -> Vec<u8> {
@@ -333,27 +313,8 @@ fn huawei(python: &std::ffi::OsStr, cases: &[Case]) -> Vec<Value> {
             )
         })
         .collect();
-    let mut child = Command::new(python)
-        .arg(SCRIPT)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start HUAWEI_SDK_PYTHON={python:?}: {e}"));
-    // Written from another thread: Python answers line by line, and its
-    // answers would fill the pipe while this thread is still writing.
-    let mut stdin = child.stdin.take().unwrap();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().expect("python runs");
-    writer.join().unwrap().expect("write to python");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
+    common::run_python(python, SCRIPT, input)
+        .iter()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
@@ -361,9 +322,7 @@ fn huawei(python: &std::ffi::OsStr, cases: &[Case]) -> Vec<Value> {
 #[tokio::test]
 #[ignore = "needs HUAWEI_SDK_PYTHON: a python with huaweicloudsdkcore==3.1.219; .ci/run sets it up"]
 async fn reads_error_bodies_as_huaweis_python_sdk_does() {
-    let Some(python) = std::env::var_os("HUAWEI_SDK_PYTHON") else {
-        panic!("needs HUAWEI_SDK_PYTHON: a python with huaweicloudsdkcore==3.1.219; .ci/run sets it up");
-    };
+    let python = common::huawei_python();
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let mut cases = fixed();
     let fixed_count = cases.len();
@@ -375,9 +334,7 @@ async fn reads_error_bodies_as_huaweis_python_sdk_does() {
     let client = common::anonymous(&base);
     let mut differences = Vec::new();
     for (n, (c, sdk)) in cases.iter().zip(&theirs).enumerate() {
-        let err = client
-            .list_record_callback_configs()
-            .project_id(common::PROJECT)
+        let err = common::list(&client)
             .publish_domain(format!("case-{n}"))
             .send()
             .await

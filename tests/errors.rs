@@ -6,12 +6,8 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use common::PROJECT;
 use live_record_callbacks::{ApiError, RequestId};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 /// A server that answers every request with `status`, the given header
 /// lines and `body`, written byte for byte.
@@ -25,28 +21,8 @@ async fn answering(status: &str, headers: &[&str], body: &str) -> String {
         "Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     ));
-    let reply: Arc<Vec<u8>> = Arc::new([head.as_bytes(), body.as_bytes()].concat());
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let reply = reply.clone();
-            tokio::spawn(async move {
-                // The requests here are GETs: the head is the whole request.
-                let mut seen = Vec::new();
-                let mut buf = [0u8; 4096];
-                while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
-                    match socket.read(&mut buf).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => seen.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let _ = socket.write_all(&reply).await;
-                let _ = socket.shutdown().await;
-            });
-        }
-    });
-    format!("http://{addr}")
+    let reply = [head.as_bytes(), body.as_bytes()].concat();
+    common::replying(move |_| reply.clone()).await
 }
 
 /// Lists configs from a server that answers with the given error.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{anonymous, config, ManualClock, PROJECT};
+use common::{anonymous, config, create, failure, list, show, ManualClock, PROJECT};
 use futures::TryStreamExt;
 use live_record_callbacks::clock::Clock;
 use live_record_callbacks::paging::{ListFilter, PageLimit};
@@ -28,11 +28,7 @@ async fn create_show_update_delete_round_trip() {
     let clock = ManualClock::start();
     let (_emulator, client) = emulator_with(clock.clone()).await;
 
-    let created = client
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(config("push.example.com", "live"))
-        .send()
+    let created = create(&client, config("push.example.com", "live"))
         .await
         .unwrap();
     assert_eq!(created.status(), 201);
@@ -47,13 +43,7 @@ async fn create_show_update_delete_round_trip() {
     assert_eq!(created.sign_type.as_deref(), Some("HMACSHA256"));
     assert_eq!(created.create_time, Some(clock.now()));
 
-    let shown = client
-        .show_record_callback_config()
-        .project_id(PROJECT)
-        .id(created.id.as_str())
-        .send()
-        .await
-        .unwrap();
+    let shown = show(&client, &created.id).await.unwrap();
     assert_eq!(shown.status(), 200);
     assert!(request_id_format(shown.request_id().unwrap()));
     assert_eq!(shown.into_inner(), created);
@@ -63,12 +53,7 @@ async fn create_show_update_delete_round_trip() {
     replacement["notify_callback_url"] = "http://other.example.com/cb".into();
     replacement["notify_event_subscription"] = serde_json::json!(["RECORD_OVER", "RECORD_FAILED"]);
     replacement["sign_type"] = "MD5".into();
-    let updated = client
-        .update_record_callback_config()
-        .project_id(PROJECT)
-        .id(created.id.as_str())
-        .body(replacement)
-        .send()
+    let updated = common::update(&client, &created.id, replacement)
         .await
         .unwrap();
     assert_eq!(updated.status(), 200);
@@ -86,48 +71,24 @@ async fn create_show_update_delete_round_trip() {
     assert_eq!(updated.create_time, created.create_time);
     assert_eq!(updated.update_time, Some(clock.now()));
 
-    let deleted = client
-        .delete_record_callback_config()
-        .project_id(PROJECT)
-        .id(created.id.as_str())
-        .send()
-        .await
-        .unwrap();
+    let deleted = common::delete(&client, &created.id).await.unwrap();
     assert_eq!(deleted.status(), 204);
     assert!(request_id_format(deleted.request_id().unwrap()));
 
-    let gone = client
-        .show_record_callback_config()
-        .project_id(PROJECT)
-        .id(created.id.as_str())
-        .send()
-        .await
-        .unwrap_err();
+    let gone = show(&client, &created.id).await.unwrap_err();
     let gone = ApiError::from(gone);
     assert_eq!(gone.status(), Some(404));
     assert_eq!(gone.error_code(), Some("LIVE.100011001"));
     assert!(gone.request_id().is_some_and(request_id_format), "{gone}");
 
-    let again = ApiError::from(
-        client
-            .delete_record_callback_config()
-            .project_id(PROJECT)
-            .id(created.id.as_str())
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let again = failure(common::delete(&client, &created.id).await);
     assert_eq!(again.status(), Some(404));
 }
 
 #[tokio::test]
 async fn delete_answers_204_with_an_empty_body() {
     let (emulator, client) = emulator_with(ManualClock::start()).await;
-    let id = client
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(config("d.example.com", "a"))
-        .send()
+    let id = create(&client, config("d.example.com", "a"))
         .await
         .unwrap()
         .into_inner()
@@ -148,35 +109,20 @@ async fn delete_answers_204_with_an_empty_body() {
 async fn list_filters_and_pages_with_the_true_total() {
     let (_emulator, client) = emulator_with(ManualClock::start()).await;
     for app in ["a", "b", "c", "*"] {
-        client
-            .create_record_callback_config()
-            .project_id(PROJECT)
-            .body(config("one.example.com", app))
-            .send()
+        create(&client, config("one.example.com", app))
             .await
             .unwrap();
     }
-    client
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(config("two.example.com", "a"))
-        .send()
+    create(&client, config("two.example.com", "a"))
         .await
         .unwrap();
 
-    let page = client
-        .list_record_callback_configs()
-        .project_id(PROJECT)
-        .send()
-        .await
-        .unwrap();
+    let page = list(&client).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert!(request_id_format(page.request_id().unwrap()));
     assert_eq!(page.total, Some(5));
 
-    let page = client
-        .list_record_callback_configs()
-        .project_id(PROJECT)
+    let page = list(&client)
         .publish_domain("one.example.com")
         .offset(1)
         .limit(2)
@@ -197,23 +143,9 @@ async fn list_filters_and_pages_with_the_true_total() {
         ["b", "c"]
     );
 
-    let page = client
-        .list_record_callback_configs()
-        .project_id(PROJECT)
-        .app("a")
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let page = list(&client).app("a").send().await.unwrap().into_inner();
     assert_eq!(page.total, Some(2));
-    let page = client
-        .list_record_callback_configs()
-        .project_id(PROJECT)
-        .app("*")
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let page = list(&client).app("*").send().await.unwrap().into_inner();
     assert_eq!(
         (page.total, page.callback_config[0].app.as_str()),
         (Some(1), "*")
@@ -241,9 +173,7 @@ async fn out_of_range_paging_is_refused_before_sending() {
     .await;
     let client = anonymous(&base);
     for (offset, limit) in [(0, 0), (0, 101), (-1, 10), (4097, 10)] {
-        let err = client
-            .list_record_callback_configs()
-            .project_id(PROJECT)
+        let err = list(&client)
             .offset(offset)
             .limit(limit)
             .send()
@@ -265,22 +195,8 @@ async fn out_of_range_paging_is_refused_before_sending() {
     );
     assert!(log.requests().is_empty(), "nothing may be sent");
     // The edges themselves are fine.
-    client
-        .list_record_callback_configs()
-        .project_id(PROJECT)
-        .offset(4096)
-        .limit(100)
-        .send()
-        .await
-        .unwrap();
-    client
-        .list_record_callback_configs()
-        .project_id(PROJECT)
-        .offset(0)
-        .limit(1)
-        .send()
-        .await
-        .unwrap();
+    list(&client).offset(4096).limit(100).send().await.unwrap();
+    list(&client).offset(0).limit(1).send().await.unwrap();
     let sent: Vec<_> = log.requests().into_iter().map(|r| r.uri).collect();
     assert_eq!(
         sent,
@@ -303,12 +219,7 @@ async fn ids_that_need_percent_encoding_round_trip() {
     )
     .await;
     let client = anonymous(&base);
-    let _ = client
-        .show_record_callback_config()
-        .project_id(PROJECT)
-        .id(awkward)
-        .send()
-        .await;
+    let _ = show(&client, awkward).await;
     let uri = &log.requests()[0].uri;
     assert_eq!(
         uri,
@@ -317,15 +228,7 @@ async fn ids_that_need_percent_encoding_round_trip() {
 
     // And the emulator decodes it back to the same id.
     let (_emulator, client) = emulator_with(ManualClock::start()).await;
-    let err = ApiError::from(
-        client
-            .show_record_callback_config()
-            .project_id(PROJECT)
-            .id(awkward)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = failure(show(&client, awkward).await);
     let ApiError::Service { body, status, .. } = &err else {
         panic!("{err:?}")
     };
@@ -340,19 +243,11 @@ async fn ids_that_need_percent_encoding_round_trip() {
 async fn list_all_walks_every_page() {
     let (_emulator, client) = emulator_with(ManualClock::start()).await;
     for i in 0..25 {
-        client
-            .create_record_callback_config()
-            .project_id(PROJECT)
-            .body(config("many.example.com", &format!("app{i:02}")))
-            .send()
+        create(&client, config("many.example.com", &format!("app{i:02}")))
             .await
             .unwrap();
     }
-    client
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(config("other.example.com", "x"))
-        .send()
+    create(&client, config("other.example.com", "x"))
         .await
         .unwrap();
     let filter = ListFilter::all()
@@ -385,8 +280,10 @@ async fn list_all_walks_every_page() {
     );
 }
 
-/// A server that answers every list call with `page` items and `total`.
-async fn lying_server(total: i64, page: usize) -> (String, common::Log) {
+/// Walks every page of a server that answers every list call with `page`
+/// items and `total`: how many configs the walk collected, and how many
+/// requests it made.
+async fn walk_lying_server(total: i64, page: usize) -> (Result<usize, ApiError>, usize) {
     let item = r#"{"id":"x","publish_domain":"d.example.com","app":"a"}"#;
     let body: &'static str = Box::leak(
         format!(
@@ -395,65 +292,41 @@ async fn lying_server(total: i64, page: usize) -> (String, common::Log) {
         )
         .into_boxed_str(),
     );
-    common::answering(200, "application/json", "rid", body).await
+    let (base, log) = common::answering(200, "application/json", "rid", body).await;
+    let walked = anonymous(&base)
+        .collect_all_configs(PROJECT, ListFilter::all())
+        .await
+        .map(|all| all.len());
+    (walked, log.requests().len())
 }
 
 #[tokio::test]
 async fn paging_never_loops_on_a_server_that_misreports_total() {
     // Full pages forever, total far too high: stops at the largest offset.
-    let (base, log) = lying_server(1_000_000, 100).await;
-    let client = anonymous(&base);
-    let err = client
-        .collect_all_configs(PROJECT, ListFilter::all())
-        .await
-        .unwrap_err();
+    let (walked, requests) = walk_lying_server(1_000_000, 100).await;
     assert!(
         matches!(
-            err,
-            ApiError::Incomplete {
+            walked,
+            Err(ApiError::Incomplete {
                 listed: 4100,
                 total: Some(1_000_000)
-            }
+            })
         ),
-        "{err:?}"
+        "{walked:?}"
     );
-    assert_eq!(log.requests().len(), 41, "offsets 0, 100, ..., 4000");
+    assert_eq!(requests, 41, "offsets 0, 100, ..., 4000");
 
     // Total says more, but a page comes back empty: stop, no error.
-    let (base, log) = lying_server(50, 0).await;
-    let client = anonymous(&base);
-    assert!(client
-        .collect_all_configs(PROJECT, ListFilter::all())
-        .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(log.requests().len(), 1);
+    let (walked, requests) = walk_lying_server(50, 0).await;
+    assert_eq!((walked.unwrap(), requests), (0, 1));
 
     // A short page ends the walk whatever total says.
-    let (base, log) = lying_server(500, 3).await;
-    let client = anonymous(&base);
-    assert_eq!(
-        client
-            .collect_all_configs(PROJECT, ListFilter::all())
-            .await
-            .unwrap()
-            .len(),
-        3
-    );
-    assert_eq!(log.requests().len(), 1);
+    let (walked, requests) = walk_lying_server(500, 3).await;
+    assert_eq!((walked.unwrap(), requests), (3, 1));
 
     // Full pages but total already reached: stop.
-    let (base, log) = lying_server(0, 100).await;
-    let client = anonymous(&base);
-    assert_eq!(
-        client
-            .collect_all_configs(PROJECT, ListFilter::all())
-            .await
-            .unwrap()
-            .len(),
-        100
-    );
-    assert_eq!(log.requests().len(), 1);
+    let (walked, requests) = walk_lying_server(0, 100).await;
+    assert_eq!((walked.unwrap(), requests), (100, 1));
 }
 
 #[tokio::test]

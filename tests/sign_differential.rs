@@ -5,6 +5,8 @@
 //! sign_differential -- --ignored`. Without the variable the test fails:
 //! a differential test that silently passes proves nothing.
 
+mod common;
+
 use chrono::{DateTime, TimeZone, Utc};
 use http::{HeaderMap, HeaderValue, Method};
 use live_record_callbacks::auth::AkSkCredentials;
@@ -12,8 +14,6 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use url::Url;
 
 const SEED: u64 = 0x4857_5349_474e; // "HWSIGN"
@@ -271,9 +271,7 @@ fn python_input(case: &Case) -> Value {
 #[test]
 #[ignore = "needs HUAWEI_SDK_PYTHON: a python with huaweicloudsdkcore==3.1.219; .ci/run sets it up"]
 fn matches_huawei_python_signer() {
-    let Some(python) = std::env::var_os("HUAWEI_SDK_PYTHON") else {
-        panic!("needs HUAWEI_SDK_PYTHON: a python with huaweicloudsdkcore==3.1.219; .ci/run sets it up");
-    };
+    let python = common::huawei_python();
 
     let mut rng = ChaCha8Rng::seed_from_u64(SEED);
     let cases: Vec<Case> = (0..CASES).map(|_| random_case(&mut rng)).collect();
@@ -282,31 +280,7 @@ fn matches_huawei_python_signer() {
         .map(|c| format!("{}\n", python_input(c)))
         .collect();
 
-    let mut child = Command::new(&python)
-        .arg(SCRIPT)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start HUAWEI_SDK_PYTHON={python:?}: {e}"));
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    // Write from another thread so neither pipe can fill up and deadlock.
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().expect("python runs");
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("write to python");
-    assert!(
-        output.status.success(),
-        "the Huawei signer script failed ({}):\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let lines: Vec<&str> = std::str::from_utf8(&output.stdout)
-        .expect("UTF-8 output")
-        .lines()
-        .collect();
+    let lines = common::run_python(&python, SCRIPT, input);
     assert_eq!(lines.len(), cases.len(), "one answer per request");
 
     let mut checked = 0;

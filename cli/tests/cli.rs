@@ -10,31 +10,12 @@ use std::process::{Command, Output, Stdio};
 use live_record_callbacks::auth::{Authenticator, IamToken};
 use live_record_callbacks::notify;
 use live_record_callbacks::types::SignType;
-use live_record_callbacks::{Client, ClientContext};
-use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
+use live_record_callbacks::ClientContext;
+use live_record_callbacks_emulator::EmulatorConfig;
 use serde_json::{json, Value};
 
 /// A key other than the document's test key.
 const KEY: &str = "TriggerTestKey0123456789abcdefABCD";
-
-async fn setup(
-    config: EmulatorConfig,
-    context: ClientContext,
-    configs: &[Value],
-) -> (Emulator, Client) {
-    let emulator = Emulator::start(config).await.unwrap();
-    let client = Client::with_context(emulator.base_url(), context).unwrap();
-    for c in configs {
-        client
-            .create_record_callback_config()
-            .project_id("p1")
-            .body(c.clone())
-            .send()
-            .await
-            .unwrap();
-    }
-    (emulator, client)
-}
 
 /// The binary, with no credentials from the caller's environment.
 fn cli() -> Command {
@@ -52,19 +33,7 @@ fn cli() -> Command {
 /// Runs `trigger` against `base` with `extra` arguments and `env`.
 async fn trigger(base: &str, event: &str, extra: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = cli();
-    command.args([
-        "trigger",
-        "--emulator",
-        base,
-        "--domain",
-        common::DOMAIN,
-        "--app",
-        "live",
-        "--stream",
-        "s9",
-        "--event",
-        event,
-    ]);
+    command.args(common::trigger_args(base, "live", "s9", event));
     command.args(extra).envs(env.iter().copied());
     tokio::task::spawn_blocking(move || command.output().unwrap())
         .await
@@ -74,7 +43,7 @@ async fn trigger(base: &str, event: &str, extra: &[&str], env: &[(&str, &str)]) 
 #[tokio::test]
 async fn command_line_trigger_fires_and_reports() {
     let (url, log) = common::hook(200).await;
-    let (emulator, _client) = setup(
+    let (emulator, _client) = common::emulator_with(
         EmulatorConfig::default(),
         ClientContext::anonymous(),
         &[json!({"publish_domain": common::DOMAIN, "app": "live", "notify_callback_url": url, "key": KEY})],
@@ -110,7 +79,7 @@ async fn command_line_trigger_fires_and_reports() {
 #[tokio::test]
 async fn command_line_trigger_signs_when_the_emulator_requires_it() {
     let (url, log) = common::hook(200).await;
-    let (emulator, _client) = setup(
+    let (emulator, _client) = common::emulator_with(
         EmulatorConfig::default()
             .with_aksk(common::creds())
             .with_token(IamToken::new("MIIclitoken").unwrap()),

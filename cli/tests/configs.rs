@@ -148,24 +148,8 @@ fn with<'a>(
 /// receiver got.
 async fn notification(base: &str, app: &str, log: &common::Log) -> types::RecordNotification {
     let before = log.requests().len();
-    let out = run(
-        &[
-            "trigger",
-            "--emulator",
-            base,
-            "--domain",
-            common::DOMAIN,
-            "--app",
-            app,
-            "--stream",
-            "s1",
-            "--event",
-            "RECORD_FILE_COMPLETE",
-        ],
-        &aksk(),
-        "",
-    )
-    .await;
+    let args = common::trigger_args(base, app, "s1", "RECORD_FILE_COMPLETE");
+    let out = run(&args, &aksk(), "").await;
     assert_eq!(out.code, Some(0), "{out:?}");
     let requests = log.requests();
     assert_eq!(requests.len(), before + 1);
@@ -173,6 +157,13 @@ async fn notification(base: &str, app: &str, log: &common::Log) -> types::Record
         .unwrap()
         .into_known()
         .unwrap()
+}
+
+/// `configs create` at `base` for [`common::DOMAIN`] and `app`.
+fn create_args<'a>(base: &'a str, app: &'a str) -> Vec<&'a str> {
+    let domain = common::DOMAIN;
+    let args = ["--endpoint", base, "--publish-domain", domain, "--app", app];
+    [&["configs", "create"][..], &args].concat()
 }
 
 fn verifies(n: &types::RecordNotification, key: &str) -> bool {
@@ -194,19 +185,15 @@ async fn every_command_with_aksk() {
     // create, the key from LIVE_CALLBACK_KEY
     let created = run(
         &[
-            "configs",
-            "create",
-            "--endpoint",
-            base,
-            "--publish-domain",
-            common::DOMAIN,
-            "--app",
-            "live",
-            "--notify-callback-url",
-            &hook,
-            "--notify-event-subscription",
-            "RECORD_FILE_COMPLETE,RECORD_OVER",
-        ],
+            &create_args(base, "live")[..],
+            &[
+                "--notify-callback-url",
+                &hook,
+                "--notify-event-subscription",
+                "RECORD_FILE_COMPLETE,RECORD_OVER",
+            ],
+        ]
+        .concat(),
         &with(env.clone(), &[("LIVE_CALLBACK_KEY", KEY)]),
         "",
     )
@@ -263,17 +250,7 @@ async fn every_command_with_aksk() {
     let page = run(&["configs", "list", "--endpoint", base], &env, "").await;
     assert_eq!(page.ok().json()["total"], 1);
     for app in ["a1", "a2", "a3", "a4"] {
-        let args = [
-            "configs",
-            "create",
-            "--endpoint",
-            base,
-            "--publish-domain",
-            common::DOMAIN,
-            "--app",
-            app,
-        ];
-        run(&args, &env, "").await.ok();
+        run(&create_args(base, app), &env, "").await.ok();
     }
     let page = run(
         &[
@@ -360,16 +337,7 @@ async fn token_from_the_environment_or_standard_input() {
         emulator(EmulatorConfig::default().with_token(IamToken::new(TOKEN).unwrap())).await;
     let base = served.base.as_str();
     let project = [("HUAWEICLOUD_SDK_PROJECT_ID", common::PROJECT)];
-    let create = [
-        "configs",
-        "create",
-        "--endpoint",
-        base,
-        "--publish-domain",
-        common::DOMAIN,
-        "--app",
-        "live",
-    ];
+    let create = create_args(base, "live");
 
     let env = with(project.to_vec(), &[("HUAWEICLOUD_SDK_TOKEN", TOKEN)]);
     let created = run(&create, &env, "").await;
@@ -454,60 +422,61 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let valid = || vec!["--publish-domain", common::DOMAIN, "--app", "live"];
     let plus = |more: &[&'static str]| [valid(), more.to_vec()].concat();
 
-    refused(
-        base,
-        "create",
-        vec!["--publish-domain", domain, "--app", "a*b"],
-        &[],
-        "",
-        "--app: invalid value 'a*b'",
-    )
-    .await;
-    refused(
-        base,
-        "create",
-        vec!["--publish-domain", "", "--app", "live"],
-        &[],
-        "",
-        "--publish-domain",
-    )
-    .await;
-    refused(
-        base,
-        "create",
-        vec!["--app", "live"],
-        &[],
-        "",
-        "--publish-domain",
-    )
-    .await;
-    refused(
-        base,
-        "create",
-        plus(&["--notify-callback-url", "ftp://hooks.example.com/x"]),
-        &[],
-        "",
-        "--notify-callback-url",
-    )
-    .await;
-    refused(
-        base,
-        "create",
-        plus(&["--sign-type", "SHA1"]),
-        &[],
-        "",
-        "--sign-type: invalid value 'SHA1' [possible values: HMACSHA256, MD5]",
-    )
-    .await;
-    refused(
-        base,
-        "create",
-        plus(&["--notify-event-subscription", "RECORD_START"]),
-        &[],
-        "",
-        "--notify-event-subscription",
-    )
-    .await;
+    let refusals = [
+        (
+            "create",
+            vec!["--publish-domain", domain, "--app", "a*b"],
+            "--app: invalid value 'a*b'",
+        ),
+        (
+            "create",
+            vec!["--publish-domain", "", "--app", "live"],
+            "--publish-domain",
+        ),
+        ("create", vec!["--app", "live"], "--publish-domain"),
+        (
+            "create",
+            plus(&["--notify-callback-url", "ftp://hooks.example.com/x"]),
+            "--notify-callback-url",
+        ),
+        (
+            "create",
+            plus(&["--sign-type", "SHA1"]),
+            "--sign-type: invalid value 'SHA1' [possible values: HMACSHA256, MD5]",
+        ),
+        (
+            "create",
+            plus(&["--notify-event-subscription", "RECORD_START"]),
+            "--notify-event-subscription",
+        ),
+        (
+            "create",
+            vec!["--json-body", &bad_app],
+            "app: doesn't match pattern",
+        ),
+        (
+            "create",
+            vec!["--json-body", &typo],
+            "notify_url: not a field of this body",
+        ),
+        (
+            "update",
+            vec!["x", "--json-body", &bad_app],
+            "app: doesn't match pattern",
+        ),
+        (
+            "list",
+            vec!["--limit", "101"],
+            "--limit: invalid value '101': limit must be between 1 and 100, got 101",
+        ),
+        ("list", vec!["--all", "--offset", "10"], "--offset"),
+        ("show", vec![&long_id], "<ID>: invalid value"),
+        ("delete", vec!["x", "--project-id", ""], "--project-id"),
+    ];
+    for (command, args, expected) in refusals {
+        refused(base, command, args, &[], "", expected).await;
+    }
+    // A bad key from the environment or from standard input.
     refused(
         base,
         "create",
@@ -526,61 +495,6 @@ async fn bad_input_is_refused_before_anything_is_sent() {
         "--key-stdin: key may hold only ASCII letters and digits",
     )
     .await;
-    refused(
-        base,
-        "create",
-        vec!["--json-body", &bad_app],
-        &[],
-        "",
-        "app: doesn't match pattern",
-    )
-    .await;
-    refused(
-        base,
-        "create",
-        vec!["--json-body", &typo],
-        &[],
-        "",
-        "notify_url: not a field of this body",
-    )
-    .await;
-    refused(
-        base,
-        "update",
-        vec!["x", "--json-body", &bad_app],
-        &[],
-        "",
-        "app: doesn't match pattern",
-    )
-    .await;
-    refused(
-        base,
-        "list",
-        vec!["--limit", "101"],
-        &[],
-        "",
-        "--limit: invalid value '101': limit must be between 1 and 100, got 101",
-    )
-    .await;
-    refused(
-        base,
-        "list",
-        vec!["--all", "--offset", "10"],
-        &[],
-        "",
-        "--offset",
-    )
-    .await;
-    refused(base, "show", vec![&long_id], &[], "", "<ID>: invalid value").await;
-    refused(
-        base,
-        "delete",
-        vec!["x", "--project-id", ""],
-        &[],
-        "",
-        "--project-id",
-    )
-    .await;
 
     assert_eq!(served.requests(), 0);
     std::fs::remove_dir_all(&dir).unwrap();
@@ -591,16 +505,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn service_and_network_errors_have_their_own_exit_codes() {
     let served = emulator(EmulatorConfig::default().with_aksk(common::creds())).await;
-    let create = [
-        "configs",
-        "create",
-        "--endpoint",
-        &served.base,
-        "--publish-domain",
-        common::DOMAIN,
-        "--app",
-        "live",
-    ];
+    let create = create_args(&served.base, "live");
     run(&create, &aksk(), "").await.ok();
     let again = run(&create, &aksk(), "").await;
     let line = again.fails(4);
@@ -632,16 +537,7 @@ async fn the_key_is_never_echoed() {
     let served = emulator(EmulatorConfig::default().with_aksk(common::creds())).await;
     let base = served.base.as_str();
     let env = with(aksk(), &[("LIVE_CALLBACK_KEY", KEY)]);
-    let create = [
-        "configs",
-        "create",
-        "--endpoint",
-        base,
-        "--publish-domain",
-        common::DOMAIN,
-        "--app",
-        "live",
-    ];
+    let create = create_args(base, "live");
     let mut runs = vec![run(&create, &env, "").await];
     runs[0].ok();
     let id = runs[0].json()["id"].as_str().unwrap().to_owned();

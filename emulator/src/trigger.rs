@@ -168,6 +168,27 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
     let project_id = project.to_owned();
     let (publish_domain, app, stream) = (r.publish_domain.clone(), r.app.clone(), r.stream.clone());
     let record_format = RecordFormat("HLS".to_owned());
+    // RECORD_OVER and RECORD_FAILED are two types with the same fields: a
+    // recording that ended, with an empty file.
+    macro_rules! ended {
+        ($notification:ident, $event_type:expr) => {
+            $notification {
+                event_type: $event_type,
+                project_id,
+                task_id,
+                publish_domain,
+                app,
+                stream,
+                record_format,
+                file_size: Some(0),
+                record_duration: Some(0),
+                play_url: None,
+                auth_timestamp: None,
+                auth_sign: None,
+            }
+            .into()
+        };
+    }
     match r.event_type {
         EventType::Start => RecordStartNotification {
             event_type: RecordStartNotificationEventType::RecordStart,
@@ -241,35 +262,13 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
             }
             .into()
         }
-        EventType::Subscribed(SubscribedEvent::RecordOver) => RecordOverNotification {
-            event_type: RecordOverNotificationEventType::RecordOver,
-            project_id,
-            task_id,
-            publish_domain,
-            app,
-            stream,
-            record_format,
-            file_size: Some(0),
-            record_duration: Some(0),
-            play_url: None,
-            auth_timestamp: None,
-            auth_sign: None,
-        }
-        .into(),
-        EventType::Subscribed(SubscribedEvent::RecordFailed) => RecordFailedNotification {
-            event_type: RecordFailedNotificationEventType::RecordFailed,
-            project_id,
-            task_id,
-            publish_domain,
-            app,
-            stream,
-            record_format,
-            file_size: Some(0),
-            record_duration: Some(0),
-            play_url: None,
-            auth_timestamp: None,
-            auth_sign: None,
-        }
-        .into(),
+        EventType::Subscribed(SubscribedEvent::RecordOver) => ended!(
+            RecordOverNotification,
+            RecordOverNotificationEventType::RecordOver
+        ),
+        EventType::Subscribed(SubscribedEvent::RecordFailed) => ended!(
+            RecordFailedNotification,
+            RecordFailedNotificationEventType::RecordFailed
+        ),
     }
 }

@@ -8,12 +8,24 @@ mod common;
 use std::collections::HashSet;
 
 use chrono::Utc;
-use common::{config, creds, DOMAIN, PROJECT};
+use common::{config, create, creds, failure, list, DOMAIN, PROJECT};
 use live_record_callbacks::auth::{AkSkCredentials, Authenticator, IamToken};
 use live_record_callbacks::clock::FixedClock;
 use live_record_callbacks::{ApiError, Client, ClientContext, RequestId};
 use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
 use serde_json::{json, Value};
+
+/// A client of `emulator` that authenticates with `credentials`.
+fn authenticated(
+    emulator: &Emulator,
+    credentials: impl Into<live_record_callbacks::auth::Credentials>,
+) -> Client {
+    Client::with_context(
+        emulator.base_url(),
+        ClientContext::authenticated(Authenticator::new(credentials)),
+    )
+    .unwrap()
+}
 
 /// A raw call: status, the error code if any, the whole body.
 async fn raw(
@@ -162,61 +174,20 @@ async fn bad_input_gets_the_service_error_naming_the_field() {
 async fn one_config_per_domain_and_app() {
     let emulator = Emulator::start(EmulatorConfig::default()).await.unwrap();
     let client = common::anonymous(emulator.base_url());
-    let first = client
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(config(DOMAIN, "live"))
-        .send()
-        .await
-        .unwrap();
-    let err = ApiError::from(
-        client
-            .create_record_callback_config()
-            .project_id(PROJECT)
-            .body(config(DOMAIN, "live"))
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let first = create(&client, config(DOMAIN, "live")).await.unwrap();
+    let err = failure(create(&client, config(DOMAIN, "live")).await);
     assert_eq!(
         (err.status(), err.error_code()),
         (Some(400), Some("LIVE.103011018"))
     );
     // A wildcard config for the same domain is another pair.
-    let star = client
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(config(DOMAIN, "*"))
-        .send()
-        .await
-        .unwrap();
+    let star = create(&client, config(DOMAIN, "*")).await.unwrap();
     // Updating the wildcard onto the taken pair is refused too.
-    let err = ApiError::from(
-        client
-            .update_record_callback_config()
-            .project_id(PROJECT)
-            .id(star.id.as_str())
-            .body(config(DOMAIN, "live"))
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = failure(common::update(&client, &star.id, config(DOMAIN, "live")).await);
     assert_eq!(err.error_code(), Some("LIVE.103011018"));
     // After delete the pair is free again.
-    client
-        .delete_record_callback_config()
-        .project_id(PROJECT)
-        .id(first.id.as_str())
-        .send()
-        .await
-        .unwrap();
-    client
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(config(DOMAIN, "live"))
-        .send()
-        .await
-        .unwrap();
+    common::delete(&client, &first.id).await.unwrap();
+    create(&client, config(DOMAIN, "live")).await.unwrap();
 }
 
 #[tokio::test]
@@ -224,69 +195,20 @@ async fn aksk_signatures_are_verified_like_the_gateway() {
     let emulator = Emulator::start(EmulatorConfig::default().with_aksk(creds()))
         .await
         .unwrap();
-    let signed = Client::with_context(
-        emulator.base_url(),
-        ClientContext::authenticated(Authenticator::new(creds())),
-    )
-    .unwrap();
-    let created = signed
-        .create_record_callback_config()
-        .project_id(PROJECT)
-        .body(config(DOMAIN, "live"))
-        .send()
-        .await
-        .unwrap();
-    let listed = signed
-        .list_record_callback_configs()
-        .project_id(PROJECT)
-        .app("*")
-        .limit(5)
-        .send()
-        .await
-        .unwrap();
+    let signed = authenticated(&emulator, creds());
+    let created = create(&signed, config(DOMAIN, "live")).await.unwrap();
+    let listed = list(&signed).app("*").limit(5).send().await.unwrap();
     assert_eq!(listed.total, Some(0));
-    signed
-        .show_record_callback_config()
-        .project_id(PROJECT)
-        .id(created.id.as_str())
-        .send()
-        .await
-        .unwrap();
+    common::show(&signed, &created.id).await.unwrap();
 
     // Wrong secret key: 401 APIGW.0301 with the request id in the body.
     let wrong = AkSkCredentials::new(common::AK, "not-the-secret")
         .unwrap()
         .with_project_id(PROJECT)
         .unwrap();
-    let client = Client::with_context(
-        emulator.base_url(),
-        ClientContext::authenticated(Authenticator::new(wrong)),
-    )
-    .unwrap();
-    let err = ApiError::from(
-        client
-            .list_record_callback_configs()
-            .project_id(PROJECT)
-            .send()
-            .await
-            .unwrap_err(),
-    );
-    assert_eq!(
-        (err.status(), err.error_code()),
-        (Some(401), Some("APIGW.0301"))
-    );
-    let ApiError::Service {
-        body, request_id, ..
-    } = &err
-    else {
-        panic!("{err:?}")
-    };
-    let message = body.error_msg.as_deref().unwrap_or_default();
+    let err = failure(list(&authenticated(&emulator, wrong)).send().await);
+    let message = common::gateway_refusal(&err);
     assert!(message.contains("signature mismatch"), "{message}");
-    assert!(request_id
-        .as_deref()
-        .unwrap()
-        .starts_with(body.request_id.as_deref().unwrap()));
 
     // A signature from 20 minutes ago is refused as expired.
     let stale_clock = FixedClock(Utc::now() - chrono::TimeDelta::minutes(20));
@@ -295,27 +217,12 @@ async fn aksk_signatures_are_verified_like_the_gateway() {
         ClientContext::authenticated(Authenticator::new(creds()).with_clock(stale_clock)),
     )
     .unwrap();
-    let err = ApiError::from(
-        stale
-            .list_record_callback_configs()
-            .project_id(PROJECT)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = failure(list(&stale).send().await);
     assert_eq!(err.error_code(), Some("APIGW.0301"));
     assert!(err.to_string().contains("X-Sdk-Date"), "{err}");
 
     // No credentials at all.
-    let anonymous = common::anonymous(emulator.base_url());
-    let err = ApiError::from(
-        anonymous
-            .list_record_callback_configs()
-            .project_id(PROJECT)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let err = failure(list(&common::anonymous(emulator.base_url())).send().await);
     assert_eq!(
         (err.status(), err.error_code()),
         (Some(401), Some("APIGW.0301"))
@@ -357,51 +264,18 @@ async fn tokens_are_accepted_when_configured() {
         Emulator::start(EmulatorConfig::default().with_token(IamToken::new("MIItoken").unwrap()))
             .await
             .unwrap();
-    let good = Client::with_context(
-        emulator.base_url(),
-        ClientContext::authenticated(Authenticator::new(IamToken::new("MIItoken").unwrap())),
-    )
-    .unwrap();
-    let page = good
-        .list_record_callback_configs()
-        .project_id(PROJECT)
-        .send()
-        .await
-        .unwrap();
+    let good = authenticated(&emulator, IamToken::new("MIItoken").unwrap());
+    let page = list(&good).send().await.unwrap();
     assert!(page.request_id().is_some());
-    let bad = Client::with_context(
-        emulator.base_url(),
-        ClientContext::authenticated(Authenticator::new(IamToken::new("MIIother").unwrap())),
-    )
-    .unwrap();
-    let err = ApiError::from(
-        bad.list_record_callback_configs()
-            .project_id(PROJECT)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let bad = authenticated(&emulator, IamToken::new("MIIother").unwrap());
+    let err = failure(list(&bad).send().await);
     assert_eq!(
         (err.status(), err.error_code()),
         (Some(401), Some("APIGW.0301"))
     );
     // AK/SK is not enabled on this emulator.
-    let aksk = Client::with_context(
-        emulator.base_url(),
-        ClientContext::authenticated(Authenticator::new(creds())),
-    )
-    .unwrap();
-    assert_eq!(
-        ApiError::from(
-            aksk.list_record_callback_configs()
-                .project_id(PROJECT)
-                .send()
-                .await
-                .unwrap_err()
-        )
-        .status(),
-        Some(401)
-    );
+    let aksk = authenticated(&emulator, creds());
+    assert_eq!(failure(list(&aksk).send().await).status(), Some(401));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -413,11 +287,7 @@ async fn concurrent_creates_and_updates_lose_nothing() {
     let creates = (0..64).map(|i| {
         let client = client.clone();
         tokio::spawn(async move {
-            client
-                .create_record_callback_config()
-                .project_id(PROJECT)
-                .body(config(DOMAIN, &format!("app{i}")))
-                .send()
+            create(&client, config(DOMAIN, &format!("app{i}")))
                 .await
                 .map(|r| r.into_inner().id)
         })
@@ -428,27 +298,13 @@ async fn concurrent_creates_and_updates_lose_nothing() {
         .map(|r| r.unwrap().unwrap())
         .collect();
     assert_eq!(ids.len(), 64);
-    assert_eq!(
-        client
-            .list_record_callback_configs()
-            .project_id(PROJECT)
-            .limit(1)
-            .send()
-            .await
-            .unwrap()
-            .total,
-        Some(64)
-    );
+    assert_eq!(total(&client).await, Some(64));
 
     // 32 creates of one pair at once: exactly one wins.
     let racing = (0..32).map(|_| {
         let client = client.clone();
         tokio::spawn(async move {
-            client
-                .create_record_callback_config()
-                .project_id(PROJECT)
-                .body(config(DOMAIN, "contended"))
-                .send()
+            create(&client, config(DOMAIN, "contended"))
                 .await
                 .map_err(ApiError::from)
         })
@@ -477,27 +333,13 @@ async fn concurrent_creates_and_updates_lose_nothing() {
             } else {
                 json!(["RECORD_FAILED"])
             };
-            client
-                .update_record_callback_config()
-                .project_id(PROJECT)
-                .id(id.as_str())
-                .body(b)
-                .send()
-                .await
-                .map(|_| ())
+            common::update(&client, &id, b).await.map(|_| ())
         })
     });
     for r in futures::future::join_all(updates).await {
         r.unwrap().unwrap();
     }
-    let fin = client
-        .show_record_callback_config()
-        .project_id(PROJECT)
-        .id(id.as_str())
-        .send()
-        .await
-        .unwrap()
-        .into_inner();
+    let fin = common::show(&client, &id).await.unwrap().into_inner();
     let n: usize = fin
         .notify_callback_url
         .unwrap()
@@ -512,15 +354,10 @@ async fn concurrent_creates_and_updates_lose_nothing() {
         "RECORD_FAILED"
     };
     assert_eq!(fin.notify_event_subscription, [expected]);
-    assert_eq!(
-        client
-            .list_record_callback_configs()
-            .project_id(PROJECT)
-            .limit(1)
-            .send()
-            .await
-            .unwrap()
-            .total,
-        Some(65)
-    );
+    assert_eq!(total(&client).await, Some(65));
+}
+
+/// The number of configs in [`PROJECT`], from a list of one.
+async fn total(client: &Client) -> Option<i32> {
+    list(client).limit(1).send().await.unwrap().total
 }

@@ -17,32 +17,14 @@ use serde_json::{json, Value};
 /// A key other than the document's test key.
 const KEY: &str = "TriggerTestKey0123456789abcdefABCD";
 
+/// An anonymous emulator holding `configs`.
 async fn setup(configs: &[Value]) -> (Emulator, Client) {
-    setup_with(
+    common::emulator_with(
         EmulatorConfig::default(),
         ClientContext::anonymous(),
         configs,
     )
     .await
-}
-
-async fn setup_with(
-    config: EmulatorConfig,
-    context: ClientContext,
-    configs: &[Value],
-) -> (Emulator, Client) {
-    let emulator = Emulator::start(config).await.unwrap();
-    let client = Client::with_context(emulator.base_url(), context).unwrap();
-    for c in configs {
-        client
-            .create_record_callback_config()
-            .project_id("p1")
-            .body(c.clone())
-            .send()
-            .await
-            .unwrap();
-    }
-    (emulator, client)
 }
 
 async fn fire(emulator: &Emulator, app: &str, event: &str) -> (u16, Value) {
@@ -204,7 +186,7 @@ async fn the_report_carries_the_notification_that_was_sent() {
 async fn the_trigger_route_is_behind_the_same_gate() {
     let (url, log) = common::hook(200).await;
     let token = IamToken::new("MIItriggertoken").unwrap();
-    let (emulator, _client) = setup_with(
+    let (emulator, _client) = common::emulator_with(
         EmulatorConfig::default()
             .with_aksk(common::creds())
             .with_token(token.clone()),
@@ -213,7 +195,7 @@ async fn the_trigger_route_is_behind_the_same_gate() {
     )
     .await;
     let request = TriggerRequest {
-        project_id: Some("p1".into()),
+        project_id: Some(common::PROJECT.into()),
         publish_domain: common::DOMAIN.into(),
         app: "live".into(),
         stream: "s1".into(),

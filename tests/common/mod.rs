@@ -14,7 +14,7 @@ use axum::Router;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use live_record_callbacks::auth::AkSkCredentials;
 use live_record_callbacks::clock::Clock;
-use live_record_callbacks::{Client, ClientContext};
+use live_record_callbacks::{types, ApiError, Client, ClientContext, ResponseValue};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -56,6 +56,121 @@ pub fn anonymous(base: &str) -> Client {
     Client::with_context(base, ClientContext::anonymous()).expect("a client for a loopback URL")
 }
 
+// ---- calls ---------------------------------------------------------------
+
+/// What one call of the generated client returns.
+pub type Answer<T> = Result<ResponseValue<T>, live_record_callbacks::Error<types::ErrorResponse>>;
+
+/// Creates `body` in [`PROJECT`].
+pub async fn create<B>(client: &Client, body: B) -> Answer<types::RecordCallbackConfig>
+where
+    B: TryInto<types::RecordCallbackConfigRequest>,
+    B::Error: std::fmt::Display,
+{
+    create_in(client, PROJECT, body).await
+}
+
+/// Creates `body` in `project`.
+pub async fn create_in<B>(
+    client: &Client,
+    project: &str,
+    body: B,
+) -> Answer<types::RecordCallbackConfig>
+where
+    B: TryInto<types::RecordCallbackConfigRequest>,
+    B::Error: std::fmt::Display,
+{
+    client
+        .create_record_callback_config()
+        .project_id(project)
+        .body(body)
+        .send()
+        .await
+}
+
+/// Shows config `id` of [`PROJECT`].
+pub async fn show(client: &Client, id: &str) -> Answer<types::RecordCallbackConfig> {
+    client
+        .show_record_callback_config()
+        .project_id(PROJECT)
+        .id(id)
+        .send()
+        .await
+}
+
+/// Replaces config `id` of [`PROJECT`] with `body`.
+pub async fn update<B>(client: &Client, id: &str, body: B) -> Answer<types::RecordCallbackConfig>
+where
+    B: TryInto<types::RecordCallbackConfigRequest>,
+    B::Error: std::fmt::Display,
+{
+    client
+        .update_record_callback_config()
+        .project_id(PROJECT)
+        .id(id)
+        .body(body)
+        .send()
+        .await
+}
+
+/// Deletes config `id` of [`PROJECT`].
+pub async fn delete(client: &Client, id: &str) -> Answer<()> {
+    client
+        .delete_record_callback_config()
+        .project_id(PROJECT)
+        .id(id)
+        .send()
+        .await
+}
+
+/// A list call in [`PROJECT`], for the test to add filters to and send.
+pub fn list(client: &Client) -> live_record_callbacks::builder::ListRecordCallbackConfigs<'_> {
+    client.list_record_callback_configs().project_id(PROJECT)
+}
+
+/// The error of a call that must fail, as an [`ApiError`].
+pub fn failure<T: std::fmt::Debug>(answer: Answer<T>) -> ApiError {
+    ApiError::from(answer.expect_err("the call must fail"))
+}
+
+/// The message of a gateway refusal (401 APIGW.0301), after checking that
+/// the request id in the header starts with the gateway's id in the body.
+pub fn gateway_refusal(err: &ApiError) -> &str {
+    assert_eq!(
+        (err.status(), err.error_code()),
+        (Some(401), Some("APIGW.0301"))
+    );
+    let ApiError::Service {
+        body, request_id, ..
+    } = err
+    else {
+        panic!("{err:?}")
+    };
+    let in_body = body
+        .request_id
+        .as_deref()
+        .expect("gateway errors carry request_id");
+    assert!(request_id.as_deref().unwrap().starts_with(in_body));
+    body.error_msg.as_deref().unwrap_or_default()
+}
+
+/// An emulator started with `config`, a client of it with `context`, and
+/// `configs` created in [`PROJECT`] through that client.
+pub async fn emulator_with(
+    config: live_record_callbacks_emulator::EmulatorConfig,
+    context: ClientContext,
+    configs: &[serde_json::Value],
+) -> (live_record_callbacks_emulator::Emulator, Client) {
+    let emulator = live_record_callbacks_emulator::Emulator::start(config)
+        .await
+        .unwrap();
+    let client = Client::with_context(emulator.base_url(), context).unwrap();
+    for c in configs {
+        create(&client, c.clone()).await.unwrap();
+    }
+    (emulator, client)
+}
+
 /// A clock the test moves by hand, starting at 2024-01-01T00:00:00Z.
 #[derive(Debug, Clone)]
 pub struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
@@ -76,6 +191,19 @@ impl ManualClock {
     pub fn advance(&self, seconds: i64) {
         *self.0.lock().unwrap() += TimeDelta::seconds(seconds);
     }
+}
+
+/// The command line's `trigger` at the emulator `base`, for
+/// [`DOMAIN`]/`app`/`stream` and `event`.
+pub fn trigger_args<'a>(
+    base: &'a str,
+    app: &'a str,
+    stream: &'a str,
+    event: &'a str,
+) -> Vec<&'a str> {
+    let mut args = vec!["trigger", "--emulator", base, "--domain", DOMAIN];
+    args.extend(["--app", app, "--stream", stream, "--event", event]);
+    args
 }
 
 // ---- servers -------------------------------------------------------------
@@ -163,34 +291,118 @@ pub async fn answering(
     (serve(router).await, log)
 }
 
-/// A raw TCP server: reads one request head, then calls `act` with the
-/// socket (to write garbage, close, or stall).
+/// A raw TCP server: reads each request (its head, and as many bytes of
+/// body as its `Content-Length` says), then calls `act` with the socket and
+/// the request's bytes (to write bytes, close, or stall). A connection closed before a
+/// whole request is dropped.
 pub async fn raw<F, Fut>(act: F) -> String
 where
-    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    F: Fn(tokio::net::TcpStream, Vec<u8>) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send,
 {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let act = Arc::new(act);
     tokio::spawn(async move {
-        loop {
-            let Ok((mut socket, _)) = listener.accept().await else {
-                return;
-            };
+        while let Ok((mut socket, _)) = listener.accept().await {
             let act = act.clone();
             tokio::spawn(async move {
-                let mut buf = vec![0u8; 8192];
-                let _ = socket.read(&mut buf).await;
-                act(socket).await;
+                let mut seen = Vec::new();
+                let mut buf = [0u8; 4096];
+                let mut end = None;
+                while end.is_none_or(|end| seen.len() < end) {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                    if end.is_none() {
+                        end = request_end(&seen);
+                    }
+                }
+                seen.truncate(end.unwrap());
+                act(socket, seen).await;
             });
         }
     });
     format!("http://{addr}")
 }
 
+/// Where the request in `seen` ends: after its head and `Content-Length`
+/// bytes of body; `None` while the head is incomplete.
+fn request_end(seen: &[u8]) -> Option<usize> {
+    let head_end = seen.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+    let head = String::from_utf8_lossy(&seen[..head_end]);
+    let body = head
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .find(|(name, _)| name.trim().eq_ignore_ascii_case("content-length"))
+        .map_or(0, |(_, value)| {
+            value.trim().parse().expect("a Content-Length")
+        });
+    Some(head_end + body)
+}
+
+/// A raw server that answers each request with the bytes `reply` makes of
+/// it, and closes.
+pub async fn replying<F>(reply: F) -> String
+where
+    F: Fn(&[u8]) -> Vec<u8> + Send + Sync + 'static,
+{
+    let reply = Arc::new(reply);
+    raw(move |socket, request| {
+        let bytes = reply(&request);
+        write_and_close(socket, bytes)
+    })
+    .await
+}
+
 /// Writes `bytes` and closes.
-pub async fn write_and_close(mut socket: tokio::net::TcpStream, bytes: &'static [u8]) {
-    let _ = socket.write_all(bytes).await;
+pub async fn write_and_close(mut socket: tokio::net::TcpStream, bytes: Vec<u8>) {
+    let _ = socket.write_all(&bytes).await;
     let _ = socket.shutdown().await;
+}
+
+// ---- Huawei's Python SDK ---------------------------------------------------
+
+/// The Python with huaweicloudsdkcore that the differential tests need,
+/// from `HUAWEI_SDK_PYTHON`; without it they fail (a differential test that
+/// silently passes proves nothing).
+pub fn huawei_python() -> std::ffi::OsString {
+    std::env::var_os("HUAWEI_SDK_PYTHON").unwrap_or_else(|| {
+        panic!("needs HUAWEI_SDK_PYTHON: a python with huaweicloudsdkcore==3.1.219; .ci/run sets it up")
+    })
+}
+
+/// Runs `script` with `python`, `input` on its standard input, and returns
+/// its standard output line by line; the script must succeed.
+pub fn run_python(python: &std::ffi::OsStr, script: &str, input: String) -> Vec<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(python)
+        .arg(script)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start HUAWEI_SDK_PYTHON={python:?}: {e}"));
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    // Written from another thread: Python answers line by line, and its
+    // answers would fill the pipe while this thread is still writing.
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().expect("python runs");
+    writer
+        .join()
+        .expect("writer thread")
+        .expect("write to python");
+    assert!(
+        output.status.success(),
+        "{script} failed ({}):\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .expect("UTF-8 output")
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }

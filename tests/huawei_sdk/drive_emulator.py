@@ -187,29 +187,21 @@ def main():
         )
         expect("key" not in json.loads(resp.raw_content), "the key came back")
 
-    def duplicate():
+    def create_refused(app, url, code):
         e = expect_service_error(
             lambda: live.create_record_callback_config(
-                CreateRecordCallbackConfigRequest(
-                    body=body("live", "https://other.example.com/cb")
-                )
+                CreateRecordCallbackConfigRequest(body=body(app, url))
             ),
             400,
-            "LIVE.103011018",
+            code,
         )
         expect(e.error_msg, "no error message")
 
+    def duplicate():
+        create_refused("live", "https://other.example.com/cb", "LIVE.103011018")
+
     def invalid():
-        e = expect_service_error(
-            lambda: live.create_record_callback_config(
-                CreateRecordCallbackConfigRequest(
-                    body=body("x", "ftp://hooks.example.com/cb")
-                )
-            ),
-            400,
-            "LIVE.100011001",
-        )
-        expect(e.error_msg, "no error message")
+        create_refused("x", "ftp://hooks.example.com/cb", "LIVE.100011001")
 
     def update():
         resp = live.update_record_callback_config(
