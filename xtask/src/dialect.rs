@@ -13,50 +13,39 @@
 //!   but an example that shows an undeclared field (a `key` in a response,
 //!   a typo) is a mistake in the example.
 
+use anyhow::{anyhow, Result};
 use serde_json::{json, Map, Value as Json};
 
 use crate::document::{
     entries, is_true, map_schema, reference, seq, str_of, to_json, Document, Mapping, Side, Value,
 };
 
-/// The JSON Schema to validate a value against: `schema` translated, with
-/// every component schema (translated for the same side) as `definitions`.
-pub fn json_schema(doc: &Document, schema: &Value, side: Side) -> Json {
+/// A validation error: the instance pointer, the JSON Schema keyword and
+/// the validator's message.
+pub type Failure = (String, String, String);
+
+/// Validates `value` against `schema` translated, with every component
+/// schema (translated for the same side) as `definitions`.
+pub fn validate(doc: &Document, schema: &Value, side: Side, value: &Json) -> Result<Vec<Failure>> {
     let t = Translator { doc, side };
     let mut root = match t.translate(schema) {
         Json::Object(m) => m,
         other => Map::from_iter([("allOf".to_owned(), json!([other]))]),
     };
     let components = doc.get("components").and_then(|c| c.get("schemas"));
-    let definitions: Map<String, Json> = entries(components)
-        .map(|(name, s)| (name.to_owned(), t.translate(s)))
-        .collect();
-    root.insert("definitions".into(), Json::Object(definitions));
-    root.insert(
-        "$schema".into(),
-        json!("http://json-schema.org/draft-04/schema#"),
-    );
-    Json::Object(root)
-}
-
-/// Validation errors as `(instance pointer, keyword, message)`.
-pub fn validate(
-    doc: &Document,
-    schema: &Value,
-    side: Side,
-    value: &Json,
-) -> anyhow::Result<Vec<(String, String, String)>> {
+    let definitions = entries(components).map(|(name, s)| (name.to_owned(), t.translate(s)));
+    root.insert("definitions".into(), Json::Object(definitions.collect()));
+    let draft4 = json!("http://json-schema.org/draft-04/schema#");
+    root.insert("$schema".into(), draft4);
     let validator = jsonschema::options()
         .should_validate_formats(true)
-        .build(&json_schema(doc, schema, side))
-        .map_err(|e| anyhow::anyhow!("a schema does not compile as JSON Schema: {e}"))?;
-    Ok(validator
-        .iter_errors(value)
-        .map(|e| {
-            let keyword = e.kind().keyword().to_owned();
-            (e.instance_path().to_string(), keyword, e.to_string())
-        })
-        .collect())
+        .build(&Json::Object(root))
+        .map_err(|e| anyhow!("a schema does not compile as JSON Schema: {e}"))?;
+    let failure = |e: jsonschema::ValidationError| {
+        let keyword = e.kind().keyword().to_owned();
+        (e.instance_path().to_string(), keyword, e.to_string())
+    };
+    Ok(validator.iter_errors(value).map(failure).collect())
 }
 
 struct Translator<'a> {
@@ -148,77 +137,49 @@ impl Translator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn validate(schema: Json, components: Json, side: Side, instance: Json) -> Vec<String> {
-        let doc = Document {
-            root: serde_yaml::to_value(json!({"components": {"schemas": components}})).unwrap(),
-        };
-        let schema = serde_yaml::to_value(schema).unwrap();
-        super::validate(&doc, &schema, side, &instance)
-            .expect("schema builds")
-            .into_iter()
-            .map(|(at, keyword, _)| format!("{at} {keyword}"))
-            .collect()
-    }
+    use crate::document::{doc, y};
 
     #[test]
-    fn nullable_admits_null_only_when_set() {
-        let s = json!({"type": "string", "nullable": true});
-        assert!(validate(s, json!({}), Side::Neutral, Json::Null).is_empty());
-        let s = json!({"type": "string"});
-        assert_eq!(validate(s, json!({}), Side::Neutral, Json::Null), [" type"]);
-    }
-
-    #[test]
-    fn write_only_is_refused_in_responses_only() {
-        let components = json!({"Key": {"type": "string", "writeOnly": true}});
-        let s = json!({"type": "object", "required": ["key"], "properties": {"key": {"$ref": "#/components/schemas/Key"}}});
-        let body = json!({"key": "k"});
-        assert!(validate(s.clone(), components.clone(), Side::Request, body.clone()).is_empty());
-        assert_eq!(
-            validate(s.clone(), components.clone(), Side::Response, body),
-            ["/key not"]
-        );
-        // ... and not required in a response.
-        assert!(validate(s, components, Side::Response, json!({})).is_empty());
-    }
-
-    #[test]
-    fn examples_may_not_show_undeclared_fields() {
-        let s = json!({"type": "object", "properties": {"id": {"type": "string"}}});
-        assert_eq!(
-            validate(s, json!({}), Side::Response, json!({"id": "x", "key": "k"})),
-            [" additionalProperties"]
-        );
-        let open = json!({"type": "object", "properties": {}, "additionalProperties": true});
-        assert!(validate(open, json!({}), Side::Response, json!({"key": "k"})).is_empty());
-    }
-
-    #[test]
-    fn read_only_is_refused_in_requests() {
-        let s =
-            json!({"type": "object", "properties": {"id": {"type": "string", "readOnly": true}}});
-        assert_eq!(
-            validate(s, json!({}), Side::Request, json!({"id": "x"})),
-            ["/id not"]
-        );
-    }
-
-    #[test]
-    fn formats_and_refs_are_checked() {
-        let components = json!({"T": {"type": "string", "format": "date-time"}});
-        let s = json!({"$ref": "#/components/schemas/T"});
-        assert!(validate(
-            s.clone(),
-            components.clone(),
-            Side::Neutral,
-            json!("2024-01-01T00:00:00Z")
-        )
-        .is_empty());
-        assert_eq!(
-            validate(s, components, Side::Neutral, json!("yesterday")),
-            [" format"]
-        );
+    fn values_are_checked_as_openapi_3_0_means() {
+        let d = doc(r#"
+components:
+  schemas:
+    Key: {type: string, writeOnly: true}
+    T: {type: string, format: date-time}
+"#);
+        let keyed = "{type: object, required: [key], properties: {key: {$ref: '#/components/schemas/Key'}}}";
+        let id = "{type: object, properties: {id: {type: string}}}";
+        let read_only = "{type: object, properties: {id: {type: string, readOnly: true}}}";
+        let open = "{type: object, properties: {}, additionalProperties: true}";
+        let date = "{$ref: '#/components/schemas/T'}";
+        // The schema, the side, the value, the failures (`pointer keyword`).
+        let cases = [
+            ("{type: string, nullable: true}", Side::Neutral, "null", ""),
+            ("{type: string}", Side::Neutral, "null", " type"),
+            // writeOnly: refused in responses only, and not required there.
+            (keyed, Side::Request, "{key: k}", ""),
+            (keyed, Side::Response, "{key: k}", "/key not"),
+            (keyed, Side::Response, "{}", ""),
+            (read_only, Side::Request, "{id: x}", "/id not"),
+            // An example may not show undeclared fields.
+            (
+                id,
+                Side::Response,
+                "{id: x, key: k}",
+                " additionalProperties",
+            ),
+            (open, Side::Response, "{key: k}", ""),
+            (date, Side::Neutral, "'2024-01-01T00:00:00Z'", ""),
+            (date, Side::Neutral, "yesterday", " format"),
+        ];
+        for (schema, side, value, expected) in cases {
+            let value = to_json(&y(value));
+            let failures = validate(&d, &y(schema), side, &value).expect("schema builds");
+            let found: Vec<String> = failures
+                .iter()
+                .map(|(at, k, _)| format!("{at} {k}"))
+                .collect();
+            assert_eq!(found.join(", "), expected, "{schema} {side:?} {value}");
+        }
     }
 }
