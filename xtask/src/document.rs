@@ -208,15 +208,8 @@ impl Document {
     /// response or body is visited where it is defined, not where it is used.
     pub fn walk<'a>(&'a self, v: &mut dyn Visit<'a>) {
         let components = self.get("components");
-        let kinds = [
-            "schemas",
-            "parameters",
-            "headers",
-            "requestBodies",
-            "responses",
-            "securitySchemes",
-        ];
-        for kind in kinds {
+        let kinds = "schemas parameters headers requestBodies responses securitySchemes";
+        for kind in kinds.split_whitespace() {
             for (name, x) in entries(components.and_then(|c| c.get(kind))) {
                 let at = format!("/components/{kind}/{}", escape(name));
                 match kind {
@@ -309,34 +302,26 @@ impl Document {
 }
 
 /// The keywords that hold one subschema, a list of them, a map of them.
-const ONE: [&str; 9] = [
-    "items",
-    "additionalProperties",
-    "not",
-    "additionalItems",
-    "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
-];
-const LIST: [&str; 3] = ["allOf", "anyOf", "oneOf"];
-const MAP: [&str; 4] = ["properties", "patternProperties", "$defs", "definitions"];
+const ONE: &str =
+    "items additionalProperties not additionalItems contains propertyNames if then else";
+const LIST: &str = "allOf anyOf oneOf";
+const MAP: &str = "properties patternProperties $defs definitions";
 
 /// The schemas directly inside `schema`, with the pointer from it to each
 /// (`properties/a`, `items`, `allOf/0`).
 pub fn subschemas(schema: &Value) -> Vec<(String, &Value)> {
     let mut out = Vec::new();
     for (k, v) in entries(Some(schema)) {
-        if ONE.contains(&k) && v.is_mapping() {
+        let holds = |list: &str| list.split_whitespace().any(|w| w == k);
+        if holds(ONE) && v.is_mapping() {
             out.push((k.to_owned(), v));
-        } else if LIST.contains(&k) {
+        } else if holds(LIST) {
             out.extend(
                 seq(Some(v))
                     .enumerate()
                     .map(|(i, s)| (format!("{k}/{i}"), s)),
             );
-        } else if MAP.contains(&k) {
+        } else if holds(MAP) {
             out.extend(entries(Some(v)).map(|(n, s)| (format!("{k}/{}", escape(n)), s)));
         }
     }

@@ -89,29 +89,29 @@ impl Report {
 
 /// Counts every rule of the document and checks its source.
 pub fn check(doc: &Document) -> Report {
+    let registry = doc.get("x-sources");
     let mut c = Checker {
-        registry: Vec::new(),
+        registry: entries(registry).map(|(key, _)| key.to_owned()).collect(),
         report: Report::default(),
     };
-    match doc.get("x-sources") {
-        Some(Value::Mapping(_)) => {}
-        _ => c
-            .report
-            .problems
-            .push("the document has no `x-sources` registry".into()),
+    if !registry.is_some_and(Value::is_mapping) {
+        let problem = "the document has no `x-sources` registry".to_owned();
+        c.report.problems.push(problem);
     }
-    for (key, entry) in entries(doc.get("x-sources")) {
-        if str_of(entry, "title").is_none_or(|t| t.trim().is_empty()) {
-            let problem = format!(
-                "/x-sources/{}: a source needs a non-empty `title`",
-                escape(key)
-            );
-            c.report.problems.push(problem);
-        }
-        c.registry.push(key.to_owned());
+    for (key, _) in entries(registry).filter(|(_, e)| blank(e, "title")) {
+        let problem = format!(
+            "/x-sources/{}: a source needs a non-empty `title`",
+            escape(key)
+        );
+        c.report.problems.push(problem);
     }
     doc.walk(&mut c);
     c.report
+}
+
+/// Whether `v.key` is missing or blank.
+fn blank(v: &Value, key: &str) -> bool {
+    str_of(v, key).is_none_or(|t| t.trim().is_empty())
 }
 
 struct Checker {
@@ -142,7 +142,7 @@ impl Checker {
     fn listed(&mut self, at: &str, node: &Value, list: &str, field: &str) {
         for (i, entry) in seq(node.get(list)).enumerate() {
             let here = format!("{at}/{list}/{i}");
-            if str_of(entry, field).is_none_or(|t| t.trim().is_empty()) {
+            if blank(entry, field) {
                 let problem = format!("{here}: an entry of `{list}` needs a `{field}`");
                 self.report.problems.push(problem);
             }
@@ -195,12 +195,8 @@ impl<'a> Visit<'a> for Checker {
     }
 
     fn parameter(&mut self, at: &str, p: &'a Value, _side: Side) {
-        let required: &[&str] = if is_true(p, "required") {
-            &["required"]
-        } else {
-            &[]
-        };
-        self.node(at, p, required);
+        let required = is_true(p, "required");
+        self.node(at, p, if required { &["required"] } else { &[] });
     }
 
     fn response(&mut self, at: &str, r: &'a Value) {
