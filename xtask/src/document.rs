@@ -517,22 +517,4 @@ components:
         let b = d.schema("B").unwrap();
         assert_eq!(d.carrier(b, "type"), d.schema("A"));
     }
-
-    #[test]
-    fn subschemas_are_rewritten_inside_out() {
-        let s =
-            y("{allOf: [{type: string}], properties: {a/b: {type: integer}}, items: {}, x: {}}");
-        let at: Vec<String> = subschemas(&s).into_iter().map(|(at, _)| at).collect();
-        assert_eq!(at, ["allOf/0", "properties/a~1b", "items"]);
-        let mut typed = map_schema(&s, &|m| {
-            let mut m = m.clone();
-            m.insert("seen".into(), (m.len() as u64).into());
-            Value::Mapping(m)
-        });
-        assert_eq!(typed["properties"]["a/b"]["seen"], 1);
-        assert_eq!(typed["items"]["seen"], 0);
-        assert_eq!(typed["x"], y("{}"));
-        typed.as_mapping_mut().unwrap().shift_remove("seen");
-        assert_eq!(keys(&typed), ["allOf", "properties", "items", "x"]);
-    }
 }
