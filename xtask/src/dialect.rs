@@ -17,7 +17,7 @@ use anyhow::{anyhow, Result};
 use serde_json::{json, Map, Value as Json};
 
 use crate::document::{
-    entries, is_true, map_schema, reference, seq, str_of, to_json, Document, Mapping, Side, Value,
+    entries, is_true, map_schema, reference, str_of, to_json, Document, Mapping, Side, Value,
 };
 
 /// A validation error: the instance pointer, the JSON Schema keyword and
@@ -63,49 +63,37 @@ impl Translator<'_> {
         if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
             return reference(&r.replace("#/components/schemas/", "#/definitions/"));
         }
-        let mut out = Mapping::new();
-        for (key, value) in obj {
-            let value = match key.as_str().unwrap_or_default() {
-                // Annotations (`readOnly` and `writeOnly` stay: the parent
-                // reads them below, and JSON Schema ignores them).
-                "nullable" | "example" | "xml" | "externalDocs" | "deprecated"
-                | "discriminator" => continue,
-                k if k.starts_with("x-") => continue,
-                "properties" | "patternProperties" => {
-                    // Present at all is an error: `not: {}` matches nothing.
-                    let props = entries(Some(value)).map(|(name, s)| {
-                        let nothing = Mapping::from_iter([("not".into(), Mapping::new().into())]);
-                        let s = if self.forbidden(s) {
-                            nothing.into()
-                        } else {
-                            s.clone()
-                        };
-                        (Value::from(name), s)
-                    });
-                    Value::Mapping(props.collect())
+        let mut out = obj.clone();
+        // Annotations go (`readOnly` and `writeOnly` stay: they are read
+        // below, and JSON Schema ignores them).
+        let annotations = "nullable example xml externalDocs deprecated discriminator";
+        out.retain(|k, _| {
+            let k = k.as_str().unwrap_or_default();
+            !k.starts_with("x-") && !annotations.split_whitespace().any(|a| a == k)
+        });
+        // A property that may not appear on this side is `not: {}`, which
+        // matches nothing, and is not required.
+        for key in ["properties", "patternProperties"] {
+            if let Some(Value::Mapping(props)) = out.get_mut(key) {
+                for s in props.values_mut().filter(|s| self.forbidden(s)) {
+                    *s = Mapping::from_iter([("not".into(), Mapping::new().into())]).into();
                 }
-                "required" => {
-                    // A readOnly property is required only in responses, a
-                    // writeOnly one only in requests.
-                    let props = obj.get("properties");
-                    let kept = seq(Some(value)).filter(|n| {
-                        let prop = n.as_str().and_then(|n| props?.get(n));
-                        !prop.is_some_and(|s| self.forbidden(s))
-                    });
-                    let kept: Vec<Value> = kept.cloned().collect();
-                    if kept.is_empty() {
-                        continue;
-                    }
-                    Value::Sequence(kept)
-                }
-                _ => value.clone(),
-            };
-            out.insert(key.clone(), value);
+            }
+        }
+        if let Some(Value::Sequence(required)) = out.get_mut("required") {
+            let props = obj.get("properties");
+            required.retain(|n| {
+                let prop = n.as_str().and_then(|n| props?.get(n));
+                !prop.is_some_and(|s| self.forbidden(s))
+            });
+        }
+        if out.get("required") == Some(&Value::Sequence(Vec::new())) {
+            out.shift_remove("required");
         }
         if obj.contains_key("properties") && !obj.contains_key("additionalProperties") {
             out.insert("additionalProperties".into(), false.into());
         }
-        if obj.get("nullable").and_then(Value::as_bool) == Some(true) {
+        if obj.get("nullable") == Some(&Value::Bool(true)) {
             if let Some(t @ Value::String(_)) = out.get("type").cloned() {
                 out.insert("type".into(), Value::Sequence(vec![t, "null".into()]));
             }

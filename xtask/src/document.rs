@@ -276,11 +276,8 @@ impl Document {
         self.walk_content(v, at, r, Side::Response);
     }
 
-    /// The media types under `holder.content`.
+    /// The media types under `holder.content` (a `$ref` holder has none).
     fn walk_content<'a>(&'a self, v: &mut dyn Visit<'a>, at: &str, holder: &'a Value, side: Side) {
-        if holder.get("$ref").is_some() {
-            return;
-        }
         for (mt, media) in entries(holder.get("content")) {
             let at = format!("{at}/content/{}", escape(mt));
             v.media(&at, media, side);

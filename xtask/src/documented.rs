@@ -129,10 +129,6 @@ pub fn check(c: &mut Check, doc: &Document) -> Result<(usize, usize)> {
 }
 
 pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
-    let read = |name: &str| -> Result<String> {
-        let path = crate::root().join(DIR).join(name);
-        std::fs::read_to_string(&path).with_context(|| format!("reading {DIR}/{name}"))
-    };
     let entries: Vec<Entry> = serde_yaml::from_str(&read("index.yaml")?)
         .with_context(|| format!("parsing {DIR}/index.yaml"))?;
     let discrepancies: Vec<Discrepancy> = serde_yaml::from_str(&read("discrepancies.yaml")?)
@@ -149,6 +145,12 @@ pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
         }
     }
     Ok((entries, discrepancies))
+}
+
+/// A file of the directory.
+fn read(name: &str) -> Result<String> {
+    let path = crate::root().join(DIR).join(name);
+    std::fs::read_to_string(path).with_context(|| format!("reading {DIR}/{name}"))
 }
 
 /// The files in the directory that index.yaml does not list (so nothing
@@ -168,9 +170,7 @@ pub fn unlisted(entries: &[Entry]) -> Result<Vec<String>> {
 
 impl Entry {
     fn value(&self) -> Result<Json> {
-        let path = crate::root().join(DIR).join(&self.file);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {DIR}/{}", self.file))?;
+        let text = read(&self.file)?;
         serde_json::from_str(&text).with_context(|| format!("{DIR}/{} is not JSON", self.file))
     }
 
