@@ -13,50 +13,39 @@
 //!   but an example that shows an undeclared field (a `key` in a response,
 //!   a typo) is a mistake in the example.
 
+use anyhow::{anyhow, Result};
 use serde_json::{json, Map, Value as Json};
 
 use crate::document::{
-    entries, is_true, map_schema, reference, seq, str_of, to_json, Document, Mapping, Side, Value,
+    entries, is_true, map_schema, reference, str_of, to_json, Document, Mapping, Side, Value,
 };
 
-/// The JSON Schema to validate a value against: `schema` translated, with
-/// every component schema (translated for the same side) as `definitions`.
-pub fn json_schema(doc: &Document, schema: &Value, side: Side) -> Json {
+/// A validation error: the instance pointer, the JSON Schema keyword and
+/// the validator's message.
+pub type Failure = (String, String, String);
+
+/// Validates `value` against `schema` translated, with every component
+/// schema (translated for the same side) as `definitions`.
+pub fn validate(doc: &Document, schema: &Value, side: Side, value: &Json) -> Result<Vec<Failure>> {
     let t = Translator { doc, side };
     let mut root = match t.translate(schema) {
         Json::Object(m) => m,
         other => Map::from_iter([("allOf".to_owned(), json!([other]))]),
     };
     let components = doc.get("components").and_then(|c| c.get("schemas"));
-    let definitions: Map<String, Json> = entries(components)
-        .map(|(name, s)| (name.to_owned(), t.translate(s)))
-        .collect();
-    root.insert("definitions".into(), Json::Object(definitions));
-    root.insert(
-        "$schema".into(),
-        json!("http://json-schema.org/draft-04/schema#"),
-    );
-    Json::Object(root)
-}
-
-/// Validation errors as `(instance pointer, keyword, message)`.
-pub fn validate(
-    doc: &Document,
-    schema: &Value,
-    side: Side,
-    value: &Json,
-) -> anyhow::Result<Vec<(String, String, String)>> {
+    let definitions = entries(components).map(|(name, s)| (name.to_owned(), t.translate(s)));
+    root.insert("definitions".into(), Json::Object(definitions.collect()));
+    let draft4 = json!("http://json-schema.org/draft-04/schema#");
+    root.insert("$schema".into(), draft4);
     let validator = jsonschema::options()
         .should_validate_formats(true)
-        .build(&json_schema(doc, schema, side))
-        .map_err(|e| anyhow::anyhow!("a schema does not compile as JSON Schema: {e}"))?;
-    Ok(validator
-        .iter_errors(value)
-        .map(|e| {
-            let keyword = e.kind().keyword().to_owned();
-            (e.instance_path().to_string(), keyword, e.to_string())
-        })
-        .collect())
+        .build(&Json::Object(root))
+        .map_err(|e| anyhow!("a schema does not compile as JSON Schema: {e}"))?;
+    let failure = |e: jsonschema::ValidationError| {
+        let keyword = e.kind().keyword().to_owned();
+        (e.instance_path().to_string(), keyword, e.to_string())
+    };
+    Ok(validator.iter_errors(value).map(failure).collect())
 }
 
 struct Translator<'a> {
@@ -74,49 +63,37 @@ impl Translator<'_> {
         if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
             return reference(&r.replace("#/components/schemas/", "#/definitions/"));
         }
-        let mut out = Mapping::new();
-        for (key, value) in obj {
-            let value = match key.as_str().unwrap_or_default() {
-                // Annotations (`readOnly` and `writeOnly` stay: the parent
-                // reads them below, and JSON Schema ignores them).
-                "nullable" | "example" | "xml" | "externalDocs" | "deprecated"
-                | "discriminator" => continue,
-                k if k.starts_with("x-") => continue,
-                "properties" | "patternProperties" => {
-                    // Present at all is an error: `not: {}` matches nothing.
-                    let props = entries(Some(value)).map(|(name, s)| {
-                        let nothing = Mapping::from_iter([("not".into(), Mapping::new().into())]);
-                        let s = if self.forbidden(s) {
-                            nothing.into()
-                        } else {
-                            s.clone()
-                        };
-                        (Value::from(name), s)
-                    });
-                    Value::Mapping(props.collect())
+        let mut out = obj.clone();
+        // Annotations go (`readOnly` and `writeOnly` stay: they are read
+        // below, and JSON Schema ignores them).
+        let annotations = "nullable example xml externalDocs deprecated discriminator";
+        out.retain(|k, _| {
+            let k = k.as_str().unwrap_or_default();
+            !k.starts_with("x-") && !annotations.split_whitespace().any(|a| a == k)
+        });
+        // A property that may not appear on this side is `not: {}`, which
+        // matches nothing, and is not required.
+        for key in ["properties", "patternProperties"] {
+            if let Some(Value::Mapping(props)) = out.get_mut(key) {
+                for s in props.values_mut().filter(|s| self.forbidden(s)) {
+                    *s = Mapping::from_iter([("not".into(), Mapping::new().into())]).into();
                 }
-                "required" => {
-                    // A readOnly property is required only in responses, a
-                    // writeOnly one only in requests.
-                    let props = obj.get("properties");
-                    let kept = seq(Some(value)).filter(|n| {
-                        let prop = n.as_str().and_then(|n| props?.get(n));
-                        !prop.is_some_and(|s| self.forbidden(s))
-                    });
-                    let kept: Vec<Value> = kept.cloned().collect();
-                    if kept.is_empty() {
-                        continue;
-                    }
-                    Value::Sequence(kept)
-                }
-                _ => value.clone(),
-            };
-            out.insert(key.clone(), value);
+            }
+        }
+        if let Some(Value::Sequence(required)) = out.get_mut("required") {
+            let props = obj.get("properties");
+            required.retain(|n| {
+                let prop = n.as_str().and_then(|n| props?.get(n));
+                !prop.is_some_and(|s| self.forbidden(s))
+            });
+        }
+        if out.get("required") == Some(&Value::Sequence(Vec::new())) {
+            out.shift_remove("required");
         }
         if obj.contains_key("properties") && !obj.contains_key("additionalProperties") {
             out.insert("additionalProperties".into(), false.into());
         }
-        if obj.get("nullable").and_then(Value::as_bool) == Some(true) {
+        if obj.get("nullable") == Some(&Value::Bool(true)) {
             if let Some(t @ Value::String(_)) = out.get("type").cloned() {
                 out.insert("type".into(), Value::Sequence(vec![t, "null".into()]));
             }
@@ -148,77 +125,49 @@ impl Translator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn validate(schema: Json, components: Json, side: Side, instance: Json) -> Vec<String> {
-        let doc = Document {
-            root: serde_yaml::to_value(json!({"components": {"schemas": components}})).unwrap(),
-        };
-        let schema = serde_yaml::to_value(schema).unwrap();
-        super::validate(&doc, &schema, side, &instance)
-            .expect("schema builds")
-            .into_iter()
-            .map(|(at, keyword, _)| format!("{at} {keyword}"))
-            .collect()
-    }
+    use crate::document::{doc, y};
 
     #[test]
-    fn nullable_admits_null_only_when_set() {
-        let s = json!({"type": "string", "nullable": true});
-        assert!(validate(s, json!({}), Side::Neutral, Json::Null).is_empty());
-        let s = json!({"type": "string"});
-        assert_eq!(validate(s, json!({}), Side::Neutral, Json::Null), [" type"]);
-    }
-
-    #[test]
-    fn write_only_is_refused_in_responses_only() {
-        let components = json!({"Key": {"type": "string", "writeOnly": true}});
-        let s = json!({"type": "object", "required": ["key"], "properties": {"key": {"$ref": "#/components/schemas/Key"}}});
-        let body = json!({"key": "k"});
-        assert!(validate(s.clone(), components.clone(), Side::Request, body.clone()).is_empty());
-        assert_eq!(
-            validate(s.clone(), components.clone(), Side::Response, body),
-            ["/key not"]
-        );
-        // ... and not required in a response.
-        assert!(validate(s, components, Side::Response, json!({})).is_empty());
-    }
-
-    #[test]
-    fn examples_may_not_show_undeclared_fields() {
-        let s = json!({"type": "object", "properties": {"id": {"type": "string"}}});
-        assert_eq!(
-            validate(s, json!({}), Side::Response, json!({"id": "x", "key": "k"})),
-            [" additionalProperties"]
-        );
-        let open = json!({"type": "object", "properties": {}, "additionalProperties": true});
-        assert!(validate(open, json!({}), Side::Response, json!({"key": "k"})).is_empty());
-    }
-
-    #[test]
-    fn read_only_is_refused_in_requests() {
-        let s =
-            json!({"type": "object", "properties": {"id": {"type": "string", "readOnly": true}}});
-        assert_eq!(
-            validate(s, json!({}), Side::Request, json!({"id": "x"})),
-            ["/id not"]
-        );
-    }
-
-    #[test]
-    fn formats_and_refs_are_checked() {
-        let components = json!({"T": {"type": "string", "format": "date-time"}});
-        let s = json!({"$ref": "#/components/schemas/T"});
-        assert!(validate(
-            s.clone(),
-            components.clone(),
-            Side::Neutral,
-            json!("2024-01-01T00:00:00Z")
-        )
-        .is_empty());
-        assert_eq!(
-            validate(s, components, Side::Neutral, json!("yesterday")),
-            [" format"]
-        );
+    fn values_are_checked_as_openapi_3_0_means() {
+        let d = doc(r#"
+components:
+  schemas:
+    Key: {type: string, writeOnly: true}
+    T: {type: string, format: date-time}
+"#);
+        let keyed = "{type: object, required: [key], properties: {key: {$ref: '#/components/schemas/Key'}}}";
+        let id = "{type: object, properties: {id: {type: string}}}";
+        let read_only = "{type: object, properties: {id: {type: string, readOnly: true}}}";
+        let open = "{type: object, properties: {}, additionalProperties: true}";
+        let date = "{$ref: '#/components/schemas/T'}";
+        // The schema, the side, the value, the failures (`pointer keyword`).
+        let cases = [
+            ("{type: string, nullable: true}", Side::Neutral, "null", ""),
+            ("{type: string}", Side::Neutral, "null", " type"),
+            // writeOnly: refused in responses only, and not required there.
+            (keyed, Side::Request, "{key: k}", ""),
+            (keyed, Side::Response, "{key: k}", "/key not"),
+            (keyed, Side::Response, "{}", ""),
+            (read_only, Side::Request, "{id: x}", "/id not"),
+            // An example may not show undeclared fields.
+            (
+                id,
+                Side::Response,
+                "{id: x, key: k}",
+                " additionalProperties",
+            ),
+            (open, Side::Response, "{key: k}", ""),
+            (date, Side::Neutral, "'2024-01-01T00:00:00Z'", ""),
+            (date, Side::Neutral, "yesterday", " format"),
+        ];
+        for (schema, side, value, expected) in cases {
+            let value = to_json(&y(value));
+            let failures = validate(&d, &y(schema), side, &value).expect("schema builds");
+            let found: Vec<String> = failures
+                .iter()
+                .map(|(at, k, _)| format!("{at} {k}"))
+                .collect();
+            assert_eq!(found.join(", "), expected, "{schema} {side:?} {value}");
+        }
     }
 }

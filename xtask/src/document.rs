@@ -2,9 +2,7 @@
 //! as YAML (its mappings keep the source's order), with local `$ref`s
 //! resolved, JSON pointers escaped and decoded, operations and parameters
 //! listed, `allOf` merged, and a walk over every place that holds a schema.
-//!
-//! Example values and other instance data are `serde_json::Value`
-//! ([`to_json`]): that is what validators and signers take.
+//! Instance data (example values) is `serde_json::Value` ([`to_json`]).
 
 use std::ops::Deref;
 
@@ -210,25 +208,19 @@ impl Document {
     /// response or body is visited where it is defined, not where it is used.
     pub fn walk<'a>(&'a self, v: &mut dyn Visit<'a>) {
         let components = self.get("components");
-        let part = |name| components.and_then(|c| c.get(name));
-        let at = |kind: &str, name: &str| format!("/components/{kind}/{}", escape(name));
-        for (name, s) in entries(part("schemas")) {
-            self.walk_schema(v, &at("schemas", name), s);
-        }
-        for (name, p) in entries(part("parameters")) {
-            self.walk_parameter(v, &at("parameters", name), p, Side::Request);
-        }
-        for (name, h) in entries(part("headers")) {
-            self.walk_parameter(v, &at("headers", name), h, Side::Response);
-        }
-        for (name, b) in entries(part("requestBodies")) {
-            self.walk_content(v, &at("requestBodies", name), b, Side::Request);
-        }
-        for (name, r) in entries(part("responses")) {
-            self.walk_response(v, &at("responses", name), r);
-        }
-        for (name, s) in entries(part("securitySchemes")) {
-            v.security_scheme(&at("securitySchemes", name), s);
+        let kinds = "schemas parameters headers requestBodies responses securitySchemes";
+        for kind in kinds.split_whitespace() {
+            for (name, x) in entries(components.and_then(|c| c.get(kind))) {
+                let at = format!("/components/{kind}/{}", escape(name));
+                match kind {
+                    "schemas" => self.walk_schema(v, &at, x),
+                    "parameters" => self.walk_parameter(v, &at, x, Side::Request),
+                    "headers" => self.walk_parameter(v, &at, x, Side::Response),
+                    "requestBodies" => self.walk_content(v, &at, x, Side::Request),
+                    "responses" => self.walk_response(v, &at, x),
+                    _ => v.security_scheme(&at, x),
+                }
+            }
         }
         for (path, item) in entries(self.get("paths")) {
             self.walk_path_item(v, &format!("/paths/{}", escape(path)), item);
@@ -278,21 +270,14 @@ impl Document {
         }
         v.response(at, r);
         for (name, h) in entries(r.get("headers")) {
-            self.walk_parameter(
-                v,
-                &format!("{at}/headers/{}", escape(name)),
-                h,
-                Side::Response,
-            );
+            let at = format!("{at}/headers/{}", escape(name));
+            self.walk_parameter(v, &at, h, Side::Response);
         }
         self.walk_content(v, at, r, Side::Response);
     }
 
-    /// The media types under `holder.content`.
+    /// The media types under `holder.content` (a `$ref` holder has none).
     fn walk_content<'a>(&'a self, v: &mut dyn Visit<'a>, at: &str, holder: &'a Value, side: Side) {
-        if holder.get("$ref").is_some() {
-            return;
-        }
         for (mt, media) in entries(holder.get("content")) {
             let at = format!("{at}/content/{}", escape(mt));
             v.media(&at, media, side);
@@ -313,41 +298,29 @@ impl Document {
     }
 }
 
-/// How a keyword holds subschemas.
-#[derive(PartialEq)]
-enum Holds {
-    One,
-    List,
-    Map,
-}
-
-fn holds(keyword: &str) -> Option<Holds> {
-    Some(match keyword {
-        "items" | "additionalProperties" | "not" | "additionalItems" | "contains" => Holds::One,
-        "propertyNames" | "if" | "then" | "else" => Holds::One,
-        "allOf" | "anyOf" | "oneOf" => Holds::List,
-        "properties" | "patternProperties" | "$defs" | "definitions" => Holds::Map,
-        _ => return None,
-    })
-}
+/// The keywords that hold one subschema, a list of them, a map of them.
+const ONE: &str =
+    "items additionalProperties not additionalItems contains propertyNames if then else";
+const LIST: &str = "allOf anyOf oneOf";
+const MAP: &str = "properties patternProperties $defs definitions";
 
 /// The schemas directly inside `schema`, with the pointer from it to each
 /// (`properties/a`, `items`, `allOf/0`).
 pub fn subschemas(schema: &Value) -> Vec<(String, &Value)> {
     let mut out = Vec::new();
     for (k, v) in entries(Some(schema)) {
-        let inner: Vec<(String, &Value)> = match holds(k) {
-            Some(Holds::One) if v.is_mapping() => vec![(String::new(), v)],
-            Some(Holds::List) => seq(Some(v))
-                .enumerate()
-                .map(|(i, s)| (format!("/{i}"), s))
-                .collect(),
-            Some(Holds::Map) => entries(Some(v))
-                .map(|(n, s)| (format!("/{}", escape(n)), s))
-                .collect(),
-            _ => Vec::new(),
-        };
-        out.extend(inner.into_iter().map(|(at, s)| (format!("{k}{at}"), s)));
+        let holds = |list: &str| list.split_whitespace().any(|w| w == k);
+        if holds(ONE) && v.is_mapping() {
+            out.push((k.to_owned(), v));
+        } else if holds(LIST) {
+            out.extend(
+                seq(Some(v))
+                    .enumerate()
+                    .map(|(i, s)| (format!("{k}/{i}"), s)),
+            );
+        } else if holds(MAP) {
+            out.extend(entries(Some(v)).map(|(n, s)| (format!("{k}/{}", escape(n)), s)));
+        }
     }
     out
 }
@@ -355,24 +328,19 @@ pub fn subschemas(schema: &Value) -> Vec<(String, &Value)> {
 /// `schema` rewritten by `f`, the schemas inside it first: `f` gets each
 /// schema object with its subschemas already rewritten.
 pub fn map_schema(schema: &Value, f: &dyn Fn(&Mapping) -> Value) -> Value {
-    let Value::Mapping(m) = schema else {
-        return schema.clone();
-    };
-    let mut out = Mapping::new();
-    for (k, v) in m {
-        let v = match (k.as_str().and_then(holds), v) {
-            (Some(Holds::One), _) => map_schema(v, f),
-            (Some(Holds::List), Value::Sequence(l)) => l.iter().map(|s| map_schema(s, f)).collect(),
-            (Some(Holds::Map), Value::Mapping(m)) => Value::Mapping(
-                m.iter()
-                    .map(|(n, s)| (n.clone(), map_schema(s, f)))
-                    .collect(),
-            ),
-            _ => v.clone(),
-        };
-        out.insert(k.clone(), v);
+    let mut out = schema.clone();
+    for (at, child) in subschemas(schema) {
+        let slot = at.split('/').try_fold(&mut out, |v, token| match v {
+            Value::Mapping(m) => m.get_mut(unescape(token).as_str()),
+            Value::Sequence(s) => s.get_mut(token.parse::<usize>().ok()?),
+            _ => None,
+        });
+        *slot.expect("a subschema's pointer leads to it") = map_schema(child, f);
     }
-    f(&out)
+    match &out {
+        Value::Mapping(m) => f(m),
+        _ => out,
+    }
 }
 
 /// What [`Document::walk`] reports; every method has a default that does
@@ -427,9 +395,7 @@ pub fn unescape(token: &str) -> String {
 
 /// `{$ref: target}`.
 pub fn reference(target: &str) -> Value {
-    let mut m = Mapping::new();
-    m.insert("$ref".into(), target.into());
-    Value::Mapping(m)
+    Value::Mapping(Mapping::from_iter([("$ref".into(), target.into())]))
 }
 
 /// The value at a JSON pointer into any YAML value (see [`Document::pointer`]).
@@ -452,23 +418,9 @@ pub fn pointer<'a>(root: &'a Value, at: &str) -> Option<&'a Value> {
 /// Decodes the `%XX` escapes of a URI fragment (`$ref`s to paths and
 /// callback expressions escape `{`, `}` and `#`).
 pub fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
-        match (bytes[i], hex(i + 1), hex(i + 2)) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// A mapping's string-keyed entries (nothing for anything else).
@@ -504,6 +456,12 @@ pub fn y(s: &str) -> Value {
     serde_yaml::from_str(s).unwrap()
 }
 
+/// A document written in a test.
+#[cfg(test)]
+pub fn doc(s: &str) -> Document {
+    Document::parse(s, "test").unwrap()
+}
+
 /// The keys of a mapping, in order (for tests).
 #[cfg(test)]
 pub fn keys(v: &Value) -> Vec<&str> {
@@ -517,10 +475,6 @@ pub fn keys(v: &Value) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn doc(s: &str) -> Document {
-        Document::parse(s, "test").unwrap()
-    }
 
     #[test]
     fn pointers_and_refs() {
@@ -554,10 +508,7 @@ components:
         - {required: [b], properties: {b: {type: integer}, a: {type: integer}}}
 "#);
         let m = Value::Mapping(d.merged(d.schema("B").unwrap()));
-        assert_eq!(
-            m["required"],
-            serde_yaml::from_str::<Value>("[a, b]").unwrap()
-        );
+        assert_eq!(m["required"], y("[a, b]"));
         assert_eq!(m["properties"]["a"]["type"], "string");
         assert_eq!(m["type"], "object");
         let b = d.schema("B").unwrap();

@@ -18,13 +18,14 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use serde_json::Value as Json;
 
-use crate::dialect;
-use crate::document::{self, reference, str_of, Document, Side, Value, Visit};
+use crate::check::Check;
+use crate::dialect::{self, Failure};
+use crate::document::{escape, pointer, reference, str_of, Document, Side, Value, Visit};
 
 pub const DIR: &str = "openapi/documented";
 
 /// The schema of every notification.
-pub const NOTIFICATION: &str = "#/components/schemas/RecordNotification";
+const NOTIFICATION: &str = "#/components/schemas/RecordNotification";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -56,15 +57,78 @@ pub struct Discrepancy {
     pub reason: String,
 }
 
-/// One disagreement of an example with the contract: the instance pointer,
-/// the JSON Schema keyword and the validator's message.
-pub type Disagreement = (String, String, String);
+/// Checks every documented example: it validates, or disagrees only where
+/// discrepancies.yaml says why. Returns how many hold, and how many of
+/// those are notifications.
+pub fn check(c: &mut Check, doc: &Document) -> Result<(usize, usize)> {
+    let (entries, discrepancies) = load()?;
+    for file in unlisted(&entries)? {
+        let problem = format!(
+            "{DIR}/{file} is not listed in {DIR}/index.yaml, so nothing checks it: list it"
+        );
+        c.problem("documented", problem);
+    }
+    let mut verdicts = Vec::new();
+    let mut matched = BTreeSet::new();
+    let mut notifications = 0;
+    for entry in &entries {
+        let file = &entry.file;
+        let found = entry.value().and_then(|v| entry.disagreements(doc, &v));
+        let disagreements = match found {
+            Ok(d) => d,
+            Err(e) => {
+                c.problem("documented", format!("{file}: {e:#}"));
+                verdicts.push(format!("{file} -> {}: NOT VALIDATED", entry.target()));
+                continue;
+            }
+        };
+        let (mut unexplained, mut explained) = (0, Vec::new());
+        for (at, keyword, message) in disagreements {
+            let known = discrepancies
+                .iter()
+                .position(|d| d.file == *file && d.pointer == at && d.keyword == keyword);
+            if let Some(i) = known {
+                matched.insert(i);
+                explained.push(format!("{at} `{keyword}`"));
+            } else {
+                unexplained += 1;
+                c.problem("documented", format!("{DIR}/{file} ({}) disagrees with the contract at {at}: `{keyword}`: {message}; fix the contract or list it in {DIR}/discrepancies.yaml with the reason", entry.source));
+            }
+        }
+        let verdict = match (unexplained, explained.is_empty()) {
+            (0, true) => "agrees".to_owned(),
+            (0, false) => format!("known discrepancy at {}", explained.join(", ")),
+            _ => "DISAGREES".to_owned(),
+        };
+        if unexplained == 0 && entry.part == Part::Notification {
+            notifications += 1;
+        }
+        verdicts.push(format!("{file} -> {}: {verdict}", entry.target()));
+    }
+    for (i, d) in discrepancies.iter().enumerate() {
+        if !matched.contains(&i) {
+            c.problem("documented", format!("{DIR}/discrepancies.yaml lists {} {} `{}`, but the example no longer disagrees there: remove the entry", d.file, d.pointer, d.keyword));
+        }
+    }
+    let count = |verdict: &str| verdicts.iter().filter(|v| v.contains(verdict)).count();
+    let (agree, known) = (count(": agrees"), count(": known discrepancy"));
+    let (disagree, unchecked) = (count(": DISAGREES"), count(": NOT VALIDATED"));
+    let listed = entries.len();
+    c.line(format!("documented examples: {listed} listed, {} validated ({agree} agree, {known} with a known discrepancy, {disagree} disagree), {unchecked} not validated", listed - unchecked));
+    for v in verdicts {
+        c.line(format!("  {v}"));
+    }
+    c.line(format!("known discrepancies ({}):", discrepancies.len()));
+    for d in &discrepancies {
+        c.line(format!(
+            "  {} {}: documented {}, contract: {}",
+            d.file, d.pointer, d.documented, d.contract
+        ));
+    }
+    Ok((agree + known, notifications))
+}
 
 pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
-    let read = |name: &str| -> Result<String> {
-        let path = crate::root().join(DIR).join(name);
-        std::fs::read_to_string(&path).with_context(|| format!("reading {DIR}/{name}"))
-    };
     let entries: Vec<Entry> = serde_yaml::from_str(&read("index.yaml")?)
         .with_context(|| format!("parsing {DIR}/index.yaml"))?;
     let discrepancies: Vec<Discrepancy> = serde_yaml::from_str(&read("discrepancies.yaml")?)
@@ -83,6 +147,12 @@ pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
     Ok((entries, discrepancies))
 }
 
+/// A file of the directory.
+fn read(name: &str) -> Result<String> {
+    let path = crate::root().join(DIR).join(name);
+    std::fs::read_to_string(path).with_context(|| format!("reading {DIR}/{name}"))
+}
+
 /// The files in the directory that index.yaml does not list (so nothing
 /// checks them).
 pub fn unlisted(entries: &[Entry]) -> Result<Vec<String>> {
@@ -99,19 +169,17 @@ pub fn unlisted(entries: &[Entry]) -> Result<Vec<String>> {
 }
 
 impl Entry {
-    pub fn value(&self) -> Result<Json> {
-        let path = crate::root().join(DIR).join(&self.file);
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {DIR}/{}", self.file))?;
+    fn value(&self) -> Result<Json> {
+        let text = read(&self.file)?;
         serde_json::from_str(&text).with_context(|| format!("{DIR}/{} is not JSON", self.file))
     }
 
     /// Every disagreement of the example with the place it belongs to.
-    pub fn disagreements(&self, doc: &Document, value: &Json) -> Result<Vec<Disagreement>> {
+    fn disagreements(&self, doc: &Document, value: &Json) -> Result<Vec<Failure>> {
         let name = self.operation.as_deref().unwrap_or_default();
         let schema_of = |holder: &Value, what: &str| {
             let at = "/content/application~1json/schema";
-            document::pointer(doc.resolve(holder), at)
+            pointer(doc.resolve(holder), at)
                 .cloned()
                 .with_context(|| format!("{name}'s {what} has no application/json schema"))
         };
@@ -127,10 +195,8 @@ impl Entry {
                     let at = format!("{NOTIFICATION}/discriminator/mapping/{e}");
                     doc.pointer(&at)?.as_str().map(reference)
                 });
-                (
-                    mapped.unwrap_or_else(|| reference(NOTIFICATION)),
-                    Side::Response,
-                )
+                let schema = mapped.unwrap_or_else(|| reference(NOTIFICATION));
+                (schema, Side::Response)
             }
             Part::Parameters => return self.parameters(doc, value),
             Part::Request => {
@@ -139,25 +205,22 @@ impl Entry {
                 (schema_of(body, "request body")?, Side::Request)
             }
             Part::Response => {
-                let status = self
-                    .status
-                    .as_deref()
+                let status = self.status.as_deref();
+                let status = status
                     .with_context(|| format!("{DIR}/index.yaml: {} needs a status", self.file))?;
                 let response = self.operation(doc)?.get("responses");
-                let response = response.and_then(|r| r.get(status));
-                let response =
-                    response.with_context(|| format!("{name} declares no {status} response"))?;
-                (
-                    schema_of(response, &format!("{status} response"))?,
-                    Side::Response,
-                )
+                let response = response
+                    .and_then(|r| r.get(status))
+                    .with_context(|| format!("{name} declares no {status} response"))?;
+                let what = format!("{status} response");
+                (schema_of(response, &what)?, Side::Response)
             }
         };
         dialect::validate(doc, &schema, side, value)
     }
 
     /// A `parameters` example: each value against its parameter's schema.
-    fn parameters(&self, doc: &Document, value: &Json) -> Result<Vec<Disagreement>> {
+    fn parameters(&self, doc: &Document, value: &Json) -> Result<Vec<Failure>> {
         self.operation(doc)?;
         let Some(given) = value.as_object() else {
             bail!("{DIR}/{}: a parameters example is a JSON object", self.file);
@@ -170,7 +233,7 @@ impl Entry {
         let params = operation.map(|o| doc.parameters(&o)).unwrap_or_default();
         let mut out = Vec::new();
         for (name, v) in given {
-            let at = format!("/{}", document::escape(name));
+            let at = format!("/{}", escape(name));
             let Some(p) = params.iter().find(|p| str_of(p, "name") == Some(name)) else {
                 let message = format!("the operation has no parameter `{name}`");
                 out.push((at, "parameters".to_owned(), message));
@@ -206,14 +269,11 @@ impl Entry {
     }
 
     /// What to call it in the report.
-    pub fn target(&self) -> String {
+    fn target(&self) -> String {
         let op = self.operation.as_deref().unwrap_or("a");
-        match (&self.part, &self.status) {
-            (Part::Request, _) => format!("{op} request"),
-            (Part::Response, Some(s)) => format!("{op} {s} response"),
-            (Part::Response, None) => format!("{op} response"),
-            (Part::Notification, _) => format!("{op} notification"),
-            (Part::Parameters, _) => format!("{op} parameters"),
+        match (self.part, &self.status) {
+            (Part::Response, Some(status)) => format!("{op} {status} response"),
+            (part, _) => format!("{op} {}", format!("{part:?}").to_lowercase()),
         }
     }
 }

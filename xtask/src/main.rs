@@ -81,10 +81,9 @@ fn main() -> ExitCode {
             format,
             allow_breaking,
         } => {
-            let old = match (base, old) {
-                (Some(rev), _) => diff::Source::Rev(rev),
-                (None, Some(path)) => diff::Source::File(path),
-                (None, None) => unreachable!("clap requires --base or --old"),
+            let old = match base {
+                Some(rev) => diff::Source::Rev(rev),
+                None => diff::Source::File(old.expect("clap requires --base or --old")),
             };
             let new = new.map_or(diff::Source::WorkTree, diff::Source::File);
             diff::run(old, new, format == "json", allow_breaking)

@@ -25,17 +25,16 @@ pub const KEYWORDS: &str = "minLength maxLength pattern format minimum maximum \
 
 /// Whether `keyword` states a rule on this schema.
 pub fn is_rule(schema: &Value, keyword: &str) -> bool {
-    match keyword {
-        _ if schema.get("$ref").is_some() || !KEYWORDS.split_whitespace().any(|k| k == keyword) => {
-            false
-        }
-        "required" => seq(schema.get("required")).next().is_some(),
-        "additionalProperties" => schema.get(keyword).and_then(Value::as_bool) == Some(false),
+    let value = schema.get(keyword);
+    let rule = match keyword {
+        "required" => seq(value).next().is_some(),
+        "additionalProperties" => value == Some(&Value::Bool(false)),
         "nullable" | "uniqueItems" | "exclusiveMinimum" | "exclusiveMaximum" => {
-            is_true(schema, keyword)
+            value == Some(&Value::Bool(true))
         }
-        _ => schema.get(keyword).is_some(),
-    }
+        _ => value.is_some(),
+    };
+    rule && schema.get("$ref").is_none() && KEYWORDS.split_whitespace().any(|k| k == keyword)
 }
 
 /// The references `node` gives for `rule`, as written (none: no source).
@@ -71,17 +70,13 @@ impl Report {
             .iter()
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
-        let by = if by.is_empty() {
-            "none".to_owned()
-        } else {
-            by.join(", ")
+        let by = match by.is_empty() {
+            true => "none".to_owned(),
+            false => by.join(", "),
         };
+        let (rules, missing) = (self.rules, self.missing.len());
         [
-            format!(
-                "sources: {} rules, {} without a source",
-                self.rules,
-                self.missing.len()
-            ),
+            format!("sources: {rules} rules, {missing} without a source"),
             format!("by source: {by}"),
         ]
     }
@@ -89,29 +84,29 @@ impl Report {
 
 /// Counts every rule of the document and checks its source.
 pub fn check(doc: &Document) -> Report {
+    let registry = doc.get("x-sources");
     let mut c = Checker {
-        registry: Vec::new(),
+        registry: entries(registry).map(|(key, _)| key.to_owned()).collect(),
         report: Report::default(),
     };
-    match doc.get("x-sources") {
-        Some(Value::Mapping(_)) => {}
-        _ => c
-            .report
-            .problems
-            .push("the document has no `x-sources` registry".into()),
+    if !registry.is_some_and(Value::is_mapping) {
+        let problem = "the document has no `x-sources` registry".to_owned();
+        c.report.problems.push(problem);
     }
-    for (key, entry) in entries(doc.get("x-sources")) {
-        if str_of(entry, "title").is_none_or(|t| t.trim().is_empty()) {
-            let problem = format!(
-                "/x-sources/{}: a source needs a non-empty `title`",
-                escape(key)
-            );
-            c.report.problems.push(problem);
-        }
-        c.registry.push(key.to_owned());
+    for (key, _) in entries(registry).filter(|(_, e)| blank(e, "title")) {
+        let problem = format!(
+            "/x-sources/{}: a source needs a non-empty `title`",
+            escape(key)
+        );
+        c.report.problems.push(problem);
     }
     doc.walk(&mut c);
     c.report
+}
+
+/// Whether `v.key` is missing or blank.
+fn blank(v: &Value, key: &str) -> bool {
+    str_of(v, key).is_none_or(|t| t.trim().is_empty())
 }
 
 struct Checker {
@@ -142,7 +137,7 @@ impl Checker {
     fn listed(&mut self, at: &str, node: &Value, list: &str, field: &str) {
         for (i, entry) in seq(node.get(list)).enumerate() {
             let here = format!("{at}/{list}/{i}");
-            if str_of(entry, field).is_none_or(|t| t.trim().is_empty()) {
+            if blank(entry, field) {
                 let problem = format!("{here}: an entry of `{list}` needs a `{field}`");
                 self.report.problems.push(problem);
             }
@@ -152,36 +147,33 @@ impl Checker {
 
     fn rule(&mut self, here: &str, refs: Vec<&str>, given: Option<&Value>) {
         self.report.rules += 1;
-        let why = match (refs.is_empty(), given) {
-            (true, None) => Some("no x-source".to_owned()),
-            (true, Some(_)) => Some("x-source does not give a reference for it".to_owned()),
-            (false, _) => refs.iter().find_map(|r| self.invalid(r)),
+        let keys: Result<Vec<String>, String> = match (refs.is_empty(), given) {
+            (true, None) => Err("no x-source".to_owned()),
+            (true, Some(_)) => Err("x-source does not give a reference for it".to_owned()),
+            (false, _) => refs.iter().map(|r| self.key(r)).collect(),
         };
-        match why {
-            Some(why) => self.report.missing.push(format!("{here}: {why}")),
-            None => {
-                for r in refs {
-                    *self.report.by_source.entry(key(r).to_owned()).or_default() += 1;
+        match keys {
+            Ok(keys) => {
+                for key in keys {
+                    *self.report.by_source.entry(key).or_default() += 1;
                 }
             }
+            Err(why) => self.report.missing.push(format!("{here}: {why}")),
         }
     }
 
-    /// Why a reference is not valid, if it is not.
-    fn invalid(&self, reference: &str) -> Option<String> {
+    /// The source key of a reference, or why the reference is not valid.
+    fn key(&self, reference: &str) -> Result<String, String> {
         let (key, note) = reference.split_once(':').unwrap_or((reference, ""));
         let key = key.trim();
         if !self.registry.iter().any(|k| k == key) {
-            return Some(format!("`{key}` is not a key of x-sources"));
+            return Err(format!("`{key}` is not a key of x-sources"));
         }
-        (key == "ours" && note.trim().is_empty())
-            .then(|| "`ours` needs the reason (`ours: <why>`)".to_owned())
+        if key == "ours" && note.trim().is_empty() {
+            return Err("`ours` needs the reason (`ours: <why>`)".to_owned());
+        }
+        Ok(key.to_owned())
     }
-}
-
-/// The source key of a reference.
-pub fn key(reference: &str) -> &str {
-    reference.split(':').next().unwrap_or_default().trim()
 }
 
 impl<'a> Visit<'a> for Checker {
@@ -195,12 +187,8 @@ impl<'a> Visit<'a> for Checker {
     }
 
     fn parameter(&mut self, at: &str, p: &'a Value, _side: Side) {
-        let required: &[&str] = if is_true(p, "required") {
-            &["required"]
-        } else {
-            &[]
-        };
-        self.node(at, p, required);
+        let required = is_true(p, "required");
+        self.node(at, p, if required { &["required"] } else { &[] });
     }
 
     fn response(&mut self, at: &str, r: &'a Value) {
