@@ -6,8 +6,8 @@
 //! document does for generators' sake) and a component response are read
 //! once, where they are defined; where one is used, only its name is kept.
 
+use crate::document::METHODS;
 use crate::document::{entries, is_true, seq, str_of, subschemas, Document, Operation, Value};
-use crate::document::{Visit, METHODS};
 use crate::documented::Discrepancy;
 use crate::sources::{is_rule, references};
 
@@ -27,8 +27,6 @@ pub struct Reference<'a> {
     pub operations: Vec<Op<'a>>,
     /// Each callback: its name, the operations that register it, its requests.
     pub notifications: Vec<(&'a str, Vec<String>, Vec<Op<'a>>)>,
-    /// Every `x-signing`, with its JSON pointer.
-    pub signing: Vec<(String, &'a Value)>,
     pub responses: Vec<(&'a str, Response<'a>)>,
     pub schemas: Vec<Schema<'a>>,
     pub discrepancies: Vec<Discrepancy>,
@@ -126,8 +124,6 @@ pub fn read(doc: &Document, discrepancies: Vec<Discrepancy>) -> Reference<'_> {
     let r = Reader { doc };
     let part = |name| entries(doc.get("components").and_then(|c| c.get(name)));
     let operations: Vec<Op> = doc.operations().iter().map(|o| r.op(o)).collect();
-    let mut signing = Signing(Vec::new());
-    doc.walk(&mut signing);
     let mut schemas = Vec::new();
     for (name, schema) in part("schemas") {
         schemas.push(r.schema(name, schema));
@@ -139,7 +135,6 @@ pub fn read(doc: &Document, discrepancies: Vec<Discrepancy>) -> Reference<'_> {
         schemes: part("securitySchemes").map(scheme).collect(),
         notifications: r.notifications(&operations),
         operations,
-        signing: signing.0,
         responses: part("responses")
             .map(|(n, x)| (n, r.response("", x)))
             .collect(),
@@ -157,17 +152,6 @@ pub fn first_sentence(text: &str) -> &str {
 fn x_rules(node: &Value) -> Vec<(&str, Sources<'_>)> {
     let rule = |e| (str_of(e, "rule").unwrap_or("?"), references(e, "rule"));
     seq(node.get("x-rules")).map(rule).collect()
-}
-
-/// Every `x-signing` on a schema.
-struct Signing<'a>(Vec<(String, &'a Value)>);
-
-impl<'a> Visit<'a> for Signing<'a> {
-    fn schema(&mut self, at: &str, schema: &'a Value) {
-        if let Some(s) = schema.get("x-signing") {
-            self.0.push((format!("{at}/x-signing"), s));
-        }
-    }
 }
 
 struct Reader<'a> {
