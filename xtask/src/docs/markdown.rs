@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::model::{first_sentence, Constraint, Field, Media, Op, Reference, Required};
+use super::model::{first_sentence, Constraint, Field, Media, Op, Reference};
 use super::model::{Response, Schema, Sources, Type};
 use super::REFRESH;
 use crate::document::{entries, is_true, seq, str_of, Value};
@@ -133,53 +133,36 @@ fn operation(o: &mut String, r: &Reference, op: &Op, title: &str) {
     w!(o, "`{} {}`{summary}\n", op.method.to_uppercase(), op.path);
     para(o, str_of(op.node, "description"));
     rules(o, &op.rules);
-    let deprecated = if is_true(op.node, "deprecated") {
-        " **Deprecated.**"
-    } else {
-        ""
-    };
+    let deprecated = is_true(op.node, "deprecated").then_some(" **Deprecated.**");
     let auth = match op.node.get("security") {
         Some(own) => security(r, Some(own)),
         None => "the default (see [Authentication](#authentication))".into(),
     };
-    w!(o, "**Auth:** {auth}.{deprecated}\n");
+    w!(o, "**Auth:** {auth}.{}\n", deprecated.unwrap_or_default());
     fields(o, "parameter", &op.params);
     if let Some((body, media)) = &op.body {
-        let required = if is_true(body, "required") {
-            "required"
-        } else {
-            "optional"
-        };
+        let required = is_true(body, "required").then_some("required");
+        let about = colon(str_of(body, "description"));
         w!(
             o,
-            "**Request body** ({required}){}\n",
-            colon(str_of(body, "description"))
+            "**Request body** ({}){about}\n",
+            required.unwrap_or("optional")
         );
         media.iter().for_each(|m| content(o, m));
     }
     w!(o, "**Responses**\n");
-    table(
-        o,
-        "status|description|body|error codes",
-        op.responses.iter().map(status),
-    );
+    let rows = op.responses.iter().map(status);
+    table(o, "status|description|body|error codes", rows);
     for x in op.responses.iter().filter(|x| x.shared.is_none()) {
         if !(x.headers.is_empty() && x.codes.is_empty() && x.media.is_empty()) {
             w!(o, "#### {title} {}\n", x.status);
             details(o, x);
         }
     }
-    let sent = r
-        .notifications
-        .iter()
-        .filter(|(_, from, _)| from.contains(&op.id));
-    let sent: Vec<String> = sent.map(|(name, ..)| link("notification", name)).collect();
+    let sent = r.notifications.iter().filter(|n| n.1.contains(&op.id));
+    let sent = join(sent.map(|(name, ..)| link("notification", name)), ", ");
     if !sent.is_empty() {
-        w!(
-            o,
-            "**Notifications sent to the registered URL:** {}.\n",
-            sent.join(", ")
-        );
+        w!(o, "**Notifications sent to the registered URL:** {sent}.\n");
     }
 }
 
@@ -187,44 +170,35 @@ fn operation(o: &mut String, r: &Reference, op: &Op, title: &str) {
 fn status(x: &Response) -> Vec<String> {
     let description = str_of(x.node, "description").unwrap_or("");
     let (status, description) = match x.shared {
-        Some(name) => (
-            cell(x.status),
-            format!(
-                "{} ({})",
-                cell(first_sentence(description)),
-                link("response", name)
-            ),
-        ),
+        Some(name) => {
+            let name = link("response", name);
+            (
+                x.status.to_owned(),
+                format!("{} ({name})", first_sentence(description)),
+            )
+        }
         None => (
-            cell(&format!("{} ({})", x.status, sources(&x.sources))),
-            cell(description),
+            format!("{} ({})", x.status, sources(&x.sources)),
+            description.into(),
         ),
     };
     let body = |m: &Media| format!("`{}`: {}", m.media_type, type_of(&m.ty));
-    let bodies: Vec<String> = x.media.iter().map(body).collect();
-    let bodies = if bodies.is_empty() {
-        "none".into()
-    } else {
-        bodies.join("<br>")
-    };
+    let bodies = or(join(x.media.iter().map(body), "<br>"), "none");
     // Every error code it lists, then those only its examples carry.
     let mut codes: Vec<&str> = x.codes.iter().map(|(code, ..)| *code).collect();
     for (.., value) in x.media.iter().flat_map(|m| &m.examples) {
         codes.extend(str_of(value, "error_code").filter(|c| !codes.contains(c)));
     }
-    let codes: Vec<String> = codes.iter().map(|c| format!("`{c}`")).collect();
-    vec![status, description, bodies, codes.join(", ")]
+    let codes = join(codes.iter().map(|c| format!("`{c}`")), ", ");
+    vec![cell(&status), cell(&description), bodies, codes]
 }
 
 /// A response's headers, error codes and bodies.
 fn details(o: &mut String, x: &Response) {
     fields(o, "header", &x.headers);
     let row = |(code, meaning, from): &(&str, Option<&str>, Sources)| {
-        vec![
-            format!("`{code}`"),
-            cell(meaning.unwrap_or("")),
-            cell(&sources(from)),
-        ]
+        let [meaning, from] = [meaning.unwrap_or(""), &sources(from)].map(cell);
+        vec![format!("`{code}`"), meaning, from]
     };
     table(o, "error code|meaning|source", x.codes.iter().map(row));
     x.media.iter().for_each(|m| content(o, m));
@@ -258,12 +232,8 @@ fn schema(o: &mut String, s: &Schema, with_type: bool) {
         lines.push(format!("Default: {default}."));
     }
     for (names, from) in &s.required {
-        let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-        lines.push(format!(
-            "Required: {} ({}).",
-            names.join(", "),
-            sources(from)
-        ));
+        let names = join(names.iter().map(|n| format!("`{n}`")), ", ");
+        lines.push(format!("Required: {names} ({}).", sources(from)));
     }
     if !lines.is_empty() {
         w!(o, "{}\n", lines.join("\n"));
@@ -275,25 +245,21 @@ fn schema(o: &mut String, s: &Schema, with_type: bool) {
 fn fields(o: &mut String, first: &str, fields: &[Field]) {
     let rows = fields.iter().map(|f| {
         let place = f.place.map(|p| format!(" ({p})")).unwrap_or_default();
-        let required = match &f.required {
-            Required::No => "no".to_owned(),
-            Required::Yes => "yes".to_owned(),
-            Required::By(from) => format!("yes ({})", sources(from)),
+        // A schema's `required` lists are shown with it, with their sources.
+        let required = match (&f.required, first) {
+            (None, _) => "no".to_owned(),
+            (Some(_), "field") => "yes".to_owned(),
+            (Some(from), _) => format!("yes ({})", sources(from)),
         };
         let (constraints, default) = constraints(&f.constraints);
         let example = f.example.map(|e| format!(" Example: {}.", code(e)));
         let description = f.description.unwrap_or("").to_owned() + &example.unwrap_or_default();
         let cells = [required, constraints, default, description].map(|c| cell(&c));
-        [format!("`{}`{place}", f.name), type_of(&f.ty)]
-            .into_iter()
-            .chain(cells)
-            .collect()
+        let name = format!("`{}`{place}", f.name);
+        [name, type_of(&f.ty)].into_iter().chain(cells).collect()
     });
-    table(
-        o,
-        &format!("{first}|type|required|constraints|default|description"),
-        rows,
-    );
+    let head = format!("{first}|type|required|constraints|default|description");
+    table(o, &head, rows);
 }
 
 /// The constraints, those in one place with the same sources together and
@@ -312,14 +278,17 @@ fn constraints(list: &[Constraint]) -> (String, String) {
         }
     }
     let groups = groups.iter().map(|(at, from, phrases)| {
-        let at = if at.is_empty() {
-            String::new()
-        } else {
-            format!("{at}: ")
-        };
-        format!("{at}{}{}", phrases.join(", "), source(from))
+        let at = Some(at)
+            .filter(|at| !at.is_empty())
+            .map(|at| format!("{at}: "));
+        format!(
+            "{}{}{}",
+            at.unwrap_or_default(),
+            phrases.join(", "),
+            source(from)
+        )
     });
-    (groups.collect::<Vec<_>>().join("; "), default)
+    (join(groups, "; "), default)
 }
 
 /// A security requirement: alternatives joined by "or", schemes needed
@@ -335,26 +304,13 @@ fn security(r: &Reference, requirement: Option<&Value>) -> String {
         let scopes = seq(Some(scopes))
             .next()
             .map(|_| format!(" scopes {}", code(scopes)));
-        format!(
-            "{}{header}{}",
-            link("scheme", name),
-            scopes.unwrap_or_default()
-        )
+        link("scheme", name) + &header + &scopes.unwrap_or_default()
     };
-    let alternatives = alternatives.iter().map(|schemes| {
-        let schemes: Vec<String> = entries(Some(schemes)).map(scheme).collect();
-        if schemes.is_empty() {
-            "anonymous".to_owned()
-        } else {
-            schemes.join(" + ")
-        }
-    });
-    let alternatives: Vec<String> = alternatives.collect();
-    if alternatives.is_empty() {
-        "none (no authentication)".into()
-    } else {
-        alternatives.join(", or ")
-    }
+    let alternative = |schemes| or(join(entries(Some(schemes)).map(scheme), " + "), "anonymous");
+    or(
+        join(alternatives.iter().map(alternative), ", or "),
+        "none (no authentication)",
+    )
 }
 
 /// A type, with links to the named schemas in it.
@@ -437,6 +393,20 @@ fn code(v: &Value) -> String {
         "`{}`",
         text.unwrap_or_else(|| serde_json::to_string(v).unwrap_or_default())
     )
+}
+
+/// `text`, or `empty` when it is empty.
+fn or(text: String, empty: &str) -> String {
+    if text.is_empty() {
+        empty.to_owned()
+    } else {
+        text
+    }
+}
+
+/// The items joined by `separator`.
+fn join(items: impl Iterator<Item = String>, separator: &str) -> String {
+    items.collect::<Vec<_>>().join(separator)
 }
 
 fn one_line(s: &str) -> String {

@@ -86,19 +86,12 @@ pub struct Field<'a> {
     pub name: String,
     pub place: Option<&'a str>,
     pub ty: Type,
-    pub required: Required<'a>,
-    /// None for a named schema: it shows its own.
+    /// When required, the sources of that rule.
+    pub required: Option<Sources<'a>>,
+    /// Empty for a named schema: it shows its own.
     pub constraints: Vec<Constraint<'a>>,
     pub description: Option<&'a str>,
     pub example: Option<&'a Value>,
-}
-
-pub enum Required<'a> {
-    No,
-    /// Named by a `required` list, shown with the schema.
-    Yes,
-    /// Required by a rule of its own (a parameter, a header).
-    By(Sources<'a>),
 }
 
 /// A keyword of a schema, or of an unnamed schema in it (`at`: `items`,
@@ -116,7 +109,7 @@ pub enum Type {
     Array(Box<Type>),
     /// A named schema's type, and its name.
     Named(Box<Type>, String),
-    /// `one of`, `any of` or `all of` these.
+    /// `oneOf`, `anyOf` or `allOf` these.
     Of(&'static str, Vec<Type>),
 }
 
@@ -140,6 +133,14 @@ pub fn read(doc: &Document, discrepancies: Vec<Discrepancy>) -> Reference<'_> {
             .collect(),
         schemas,
         discrepancies,
+    }
+}
+
+/// `name` inside `path` (`a.b`, `a/b`).
+fn child(path: &str, separator: &str, name: &str) -> String {
+    match path {
+        "" => name.to_owned(),
+        _ => format!("{path}{separator}{name}"),
     }
 }
 
@@ -215,10 +216,7 @@ impl<'a> Reader<'a> {
     fn param(&self, p: &'a Value, name: Option<&'a str>) -> Field<'a> {
         let p = self.doc.resolve(p);
         let name = name.or_else(|| str_of(p, "name")).unwrap_or("?");
-        let required = match is_true(p, "required") {
-            true => Required::By(references(p, "required")),
-            false => Required::No,
-        };
+        let required = is_true(p, "required").then(|| references(p, "required"));
         let mut field = self.field(name, p.get("schema").unwrap_or(&Value::Null), required);
         field.place = str_of(p, "in");
         field.description = str_of(p, "description").or(field.description);
@@ -303,20 +301,15 @@ impl<'a> Reader<'a> {
     fn nested(&self, node: &'a Value, path: &str, s: &mut Schema<'a>) {
         let node = self.doc.resolve(node);
         if node.get("properties").is_some() || node.get("allOf").is_some() {
-            let prefix = if path.is_empty() {
-                String::new()
-            } else {
-                format!("{path}.")
-            };
-            self.fields(node, &prefix, s);
+            self.fields(node, path, s);
         } else if let Some(items) = node.get("items").filter(|i| !self.is_named(i)) {
             self.nested(items, &format!("{path}[]"), s);
         }
     }
 
     /// The properties of `node` (`allOf` merged), and its `required` lists.
-    fn fields(&self, node: &'a Value, prefix: &str, s: &mut Schema<'a>) {
-        self.required_lists(node, prefix, s);
+    fn fields(&self, node: &'a Value, path: &str, s: &mut Schema<'a>) {
+        self.required_lists(node, path, s);
         let merged = Value::Mapping(self.doc.merged(node));
         let required: Vec<&str> = seq(merged.get("required"))
             .filter_map(Value::as_str)
@@ -329,12 +322,12 @@ impl<'a> Reader<'a> {
                 .find(node, &has)
                 .and_then(|n| n.get("properties")?.get(name));
             let Some(prop) = found else { continue };
-            let path = format!("{prefix}{name}");
-            let required = if required.contains(&name) {
-                Required::Yes
-            } else {
-                Required::No
-            };
+            let path = child(path, ".", name);
+            let names_it = |n: &Value| seq(n.get("required")).any(|r| r.as_str() == Some(name));
+            let list = required
+                .contains(&name)
+                .then(|| self.doc.find(node, &names_it));
+            let required = list.map(|l| l.map_or(Vec::new(), |l| references(l, "required")));
             s.fields.push(self.field(&path, prop, required));
             if !self.is_named(prop) {
                 self.nested(prop, &path, s);
@@ -343,20 +336,20 @@ impl<'a> Reader<'a> {
     }
 
     /// The `required` lists of `node` and of its `allOf` members.
-    fn required_lists(&self, node: &'a Value, prefix: &str, s: &mut Schema<'a>) {
+    fn required_lists(&self, node: &'a Value, path: &str, s: &mut Schema<'a>) {
         let node = self.doc.resolve(node);
         let names = seq(node.get("required")).filter_map(Value::as_str);
-        let names: Vec<String> = names.map(|n| format!("{prefix}{n}")).collect();
+        let names: Vec<String> = names.map(|n| child(path, ".", n)).collect();
         if !names.is_empty() {
             s.required.push((names, references(node, "required")));
         }
         for part in seq(node.get("allOf")) {
-            self.required_lists(part, prefix, s);
+            self.required_lists(part, path, s);
         }
     }
 
     /// A field; of a named schema, it keeps the name and first sentence.
-    fn field(&self, name: &str, schema: &'a Value, required: Required<'a>) -> Field<'a> {
+    fn field(&self, name: &str, schema: &'a Value, required: Option<Sources<'a>>) -> Field<'a> {
         let carrier = self.doc.carrier(schema, "description");
         let mut description = carrier.and_then(|c| str_of(c, "description"));
         let mut constraints = Vec::new();
@@ -399,12 +392,7 @@ impl<'a> Reader<'a> {
         }
         for (path, child) in subschemas(schema) {
             if !path.starts_with("properties/") && !self.is_named(child) {
-                let at = if at.is_empty() {
-                    path
-                } else {
-                    format!("{at}/{path}")
-                };
-                self.constraints(child, &at, out);
+                self.constraints(child, &self::child(at, "/", &path), out);
             }
         }
     }
@@ -430,18 +418,12 @@ impl<'a> Reader<'a> {
 
     /// A schema's type, leaving out its own name.
     fn bare_type(&self, schema: &'a Value) -> Type {
-        let of = [
-            ("oneOf", "one of"),
-            ("anyOf", "any of"),
-            ("allOf", "all of"),
-        ];
-        for (key, words) in of {
-            match schema.get(key) {
-                Some(_) if key == "allOf" && schema.get("type").is_some() => {}
-                Some(list) => {
-                    return Type::Of(words, seq(Some(list)).map(|s| self.type_of(s)).collect())
-                }
-                None => {}
+        for key in ["oneOf", "anyOf", "allOf"] {
+            let Some(list) = schema.get(key) else {
+                continue;
+            };
+            if key != "allOf" || schema.get("type").is_none() {
+                return Type::Of(key, seq(Some(list)).map(|s| self.type_of(s)).collect());
             }
         }
         let ty = match schema.get("type") {
