@@ -1,13 +1,10 @@
 //! `cargo xtask diff`: the contract's changes between two versions, each
-//! marked breaking or not, for the request and the response side.
-//!
-//! `$ref`s are resolved while comparing, so a change to a shared schema is
-//! reported at every place a client meets it. Who breaks is decided by who
-//! reads: the service reads requests, so what narrows them breaks (narrowed
-//! constraints, new required fields, removed enum values); the client reads
-//! responses and notifications, so what widens them breaks (removed or
-//! optional fields, widened constraints, new enum values, which strict
-//! generated clients refuse).
+//! breaking or not. `$ref`s are followed, so a change to a shared schema is
+//! reported at every place a client meets it. Who breaks is who reads: the
+//! service reads requests, so what narrows them breaks (narrowed constraints,
+//! new required fields, removed enum values); the client reads responses and
+//! notifications, so what widens them breaks (removed or optional fields,
+//! widened constraints, new enum values, which strict clients refuse).
 
 mod schema;
 
@@ -53,20 +50,15 @@ impl Loc {
         Loc { side, at }
     }
 
-    /// `at` followed by `suffix`.
     fn then(&self, suffix: &str) -> Loc {
         Loc::new(self.side, format!("{}{suffix}", self.at))
     }
 
-    /// Whether the service reads what is here; otherwise the client does.
-    fn to_service(&self) -> bool {
-        self.side == "request"
-    }
-
     /// Whether a change that narrows or widens what is allowed here breaks
-    /// its reader: narrowing breaks requests, widening breaks responses.
+    /// its reader: narrowing breaks requests (the service reads them),
+    /// widening breaks responses and notifications (the client reads them).
     fn breaks(&self, narrows: bool) -> bool {
-        narrows == self.to_service()
+        narrows == (self.side == "request")
     }
 }
 
@@ -115,12 +107,8 @@ impl Source {
                 let mut cmd = Command::new("git");
                 let out = cmd.args(git).current_dir(crate::root()).output()?;
                 let why = String::from_utf8_lossy(&out.stderr);
-                ensure!(
-                    out.status.success(),
-                    "git {} failed: {}",
-                    git.join(" "),
-                    why.trim()
-                );
+                let why = format!("git {} failed: {}", git.join(" "), why.trim());
+                ensure!(out.status.success(), why);
                 String::from_utf8(out.stdout).context("the document is not UTF-8")?
             }
         };
@@ -146,48 +134,38 @@ pub fn run(old: Source, new: Source, json: bool, allow_breaking: bool) -> Result
 
 /// The changes, breaking ones first, grouped by side.
 fn human(old: &str, new: &str, changes: &[Change]) -> String {
-    let mut out = format!("contract changes from {old} to {new}:\n");
-    if changes.is_empty() {
-        return out + "  none\n";
-    }
     let breaking = changes.iter().filter(|c| c.breaking).count();
     let not_breaking = changes.len() - breaking;
+    let mut out = format!("contract changes from {old} to {new}:\n");
     let _ = writeln!(out, "  {breaking} breaking, {not_breaking} not breaking");
-    let sides = [
-        "operation",
-        "security",
-        "request",
-        "response",
-        "notification",
-    ];
     let mut sorted: Vec<&Change> = changes.iter().collect();
-    sorted.sort_by_key(|c| (!c.breaking, sides.iter().position(|s| *s == c.side)));
+    sorted.sort_by_key(|c| (!c.breaking, SIDES.iter().position(|s| *s == c.side)));
     let mut group = None;
     for c in sorted {
-        if group.map(|(b, _)| b) != Some(c.breaking) {
-            let (title, count) = match c.breaking {
-                true => ("BREAKING", breaking),
-                false => ("not breaking", not_breaking),
-            };
-            let _ = writeln!(out, "\n{title} ({count}):");
-        }
         if group != Some((c.breaking, c.side)) {
-            let _ = writeln!(out, "  {} side:", c.side);
+            let title = ["not breaking", "BREAKING"][usize::from(c.breaking)];
+            let _ = writeln!(out, "\n{title}, {} side:", c.side);
+            group = Some((c.breaking, c.side));
         }
-        group = Some((c.breaking, c.side));
-        let _ = writeln!(out, "    - {}: {} [{}]", c.at, c.message, c.kind);
+        let _ = writeln!(out, "  - {}: {} [{}]", c.at, c.message, c.kind);
     }
     out
 }
 
+/// The order in which the sides are shown.
+const SIDES: [&str; 5] = [
+    "operation",
+    "security",
+    "request",
+    "response",
+    "notification",
+];
+
 /// Every change between two documents, in a stable order. An operation is
 /// found by its method and path, or else by its operationId (moved).
 fn compare(old: &Document, new: &Document) -> Vec<Change> {
-    let mut d = Differ {
-        old,
-        new,
-        changes: Vec::new(),
-    };
+    let changes = Vec::new();
+    let mut d = Differ { old, new, changes };
     let new_ops = new.operations();
     let place = |o: &Operation| format!("{} {}", o.method.to_uppercase(), o.path);
     let id = |o: &Operation| o.op.get("operationId").cloned();
@@ -195,10 +173,8 @@ fn compare(old: &Document, new: &Document) -> Vec<Change> {
     for o in &old.operations() {
         let here = Loc::new("operation", o.id());
         let same_place = new_ops.iter().position(|n| place(n) == place(o));
-        let same_id = new_ops
-            .iter()
-            .position(|n| id(o).is_some() && id(n) == id(o));
-        let Some(i) = same_place.or(same_id) else {
+        let same_id = |n: &Operation| id(n).is_some() && id(n) == id(o);
+        let Some(i) = same_place.or_else(|| new_ops.iter().position(same_id)) else {
             d.push(&here, true, "operation-removed", place(o) + " removed");
             continue;
         };
@@ -208,10 +184,7 @@ fn compare(old: &Document, new: &Document) -> Vec<Change> {
             let message = format!("moved from {} to {}", place(o), place(n));
             d.push(&here, true, "operation-moved", message);
         } else if o.id() != n.id() {
-            let (from, to) = (o.id(), n.id());
-            let message = format!(
-                "operationId changed from {from} to {to}: generated clients rename the method"
-            );
+            let message = format!("renamed {}: clients rename the method", n.id());
             d.push(&here, true, "operation-id-changed", message);
         }
         operation(&mut d, o, n);
@@ -259,36 +232,19 @@ fn members<'v>(
             d.push(&here, true, &kind("removed"), "removed");
             continue;
         };
-        match (was_required, required) {
-            (false, true) => d.push(
-                &here,
-                here.breaks(NARROWS),
-                &kind("required"),
-                "became required",
-            ),
-            (true, false) => d.push(
-                &here,
-                here.breaks(WIDENS),
-                &kind("optional"),
-                "became optional",
-            ),
-            _ => {}
+        if was_required != required {
+            // Becoming required narrows.
+            let change = ["optional", "required"][usize::from(*required)];
+            let message = format!("became {change}");
+            d.push(&here, here.breaks(*required), &kind(change), message);
         }
         both(d, &here, o, n);
     }
     for (name, _, required) in new.iter().filter(|n| !old.iter().any(|o| o.0 == n.0)) {
         let here = loc.then(name);
-        let how = if *required {
-            "added as required"
-        } else {
-            "added"
-        };
-        d.push(
-            &here,
-            *required && here.breaks(NARROWS),
-            &kind("added"),
-            how,
-        );
+        let how = if *required { " as required" } else { "" };
+        let breaking = *required && here.breaks(NARROWS);
+        d.push(&here, breaking, &kind("added"), format!("added{how}"));
     }
 }
 
@@ -296,20 +252,11 @@ fn operation(d: &mut Differ, o: &Operation, n: &Operation) {
     let id = n.id();
     security(d, &id, o, n);
     let sides = [(d.old, o), (d.new, n)];
-    let request = Loc::new("request", id.clone());
     let parameters = sides.map(|(doc, op)| {
-        let name = |p| {
-            format!(
-                " {} parameter {}",
-                str_of(p, "in").unwrap_or("?"),
-                str_of(p, "name").unwrap_or("?")
-            )
-        };
-        let params = doc.parameters(op).into_iter();
-        params
-            .map(|p| (name(p), p, is_true(p, "required")))
-            .collect()
+        let params = doc.parameters(op);
+        params.into_iter().map(parameter).collect()
     });
+    let request = Loc::new("request", id.clone());
     members(d, "parameter", &request, parameters, |d, loc, o, n| {
         schema::compare(d, loc, schema_of(o), schema_of(n));
     });
@@ -323,17 +270,29 @@ fn operation(d: &mut Differ, o: &Operation, n: &Operation) {
     members(d, "callback", &notification, callbacks, callback);
 }
 
+/// A parameter named as it reads in a place: ` query parameter limit`.
+fn parameter(p: &Value) -> (String, &Value, bool) {
+    let (place, name) = (
+        str_of(p, "in").unwrap_or("?"),
+        str_of(p, "name").unwrap_or("?"),
+    );
+    (
+        format!(" {place} parameter {name}"),
+        p,
+        is_true(p, "required"),
+    )
+}
+
 /// The effective security of an operation: its alternatives, each the
 /// schemes it needs together.
 fn alternatives(doc: &Document, op: &Value) -> BTreeSet<String> {
     let list = op.get("security").or_else(|| doc.get("security"));
     let names = |req| {
-        let names: BTreeSet<&str> = entries(Some(req)).map(|(k, _)| k).collect();
-        let names = names.into_iter().collect::<Vec<_>>().join(" + ");
-        if names.is_empty() {
-            "no authentication".to_owned()
-        } else {
-            names
+        let mut names: Vec<&str> = entries(Some(req)).map(|(k, _)| k).collect();
+        names.sort();
+        match names.is_empty() {
+            true => "no authentication".to_owned(),
+            false => names.join(" + "),
         }
     };
     seq(list).map(names).collect()
@@ -343,12 +302,8 @@ fn security(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
     let (old, new) = (alternatives(d.old, o.op), alternatives(d.new, n.op));
     let here = Loc::new("security", format!("{id} security"));
     for gone in old.difference(&new) {
-        d.push(
-            &here,
-            true,
-            "security-changed",
-            format!("no longer accepts {gone}"),
-        );
+        let message = format!("no longer accepts {gone}");
+        d.push(&here, true, "security-changed", message);
     }
     // A new alternative breaks only an operation that needed none.
     for added in new.difference(&old) {
@@ -357,23 +312,23 @@ fn security(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
     }
 }
 
-/// A security scheme that changed; one that is gone is reported through
-/// the operations that used it.
+/// A security scheme that changed (description and extensions aside); one that is
+/// gone is reported through the operations that used it.
 fn security_schemes(d: &mut Differ) {
-    let new = d.new.pointer("/components/securitySchemes");
-    for (name, o) in entries(d.old.pointer("/components/securitySchemes")) {
-        let Some(n) = new.and_then(|m| m.get(name)) else {
+    let at = "/components/securitySchemes";
+    for (name, o) in entries(d.old.pointer(at)) {
+        let Some(n) = d.new.pointer(at).and_then(|m| m.get(name)) else {
             continue;
         };
+        let keys: BTreeSet<&str> = entries(Some(o))
+            .chain(entries(Some(n)))
+            .map(|e| e.0)
+            .collect();
         let here = Loc::new("security", format!("security scheme {name}"));
-        for key in [
-            "type",
-            "in",
-            "name",
-            "scheme",
-            "bearerFormat",
-            "openIdConnectUrl",
-        ] {
+        for key in keys
+            .into_iter()
+            .filter(|k| *k != "description" && !k.starts_with("x-"))
+        {
             let (a, b) = (o.get(key), n.get(key));
             if a != b {
                 let message = format!("`{key}` changed from {} to {}", show(a), show(b));
@@ -386,55 +341,53 @@ fn security_schemes(d: &mut Differ) {
 /// A response's headers (their names are case-insensitive) and body.
 fn response_parts(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
     let sides = [(d.old, d.old.resolve(old)), (d.new, d.new.resolve(new))];
-    let [old_headers, mut headers] =
-        sides.map(|(doc, r)| named(doc, " header {}", r.get("headers")));
-    for (name, ..) in &mut headers {
+    let headers = sides.map(|(doc, r)| named(doc, " header {}", r.get("headers")));
+    let [old_headers, mut new_headers] = headers;
+    for (name, ..) in &mut new_headers {
         if let Some(same) = old_headers.iter().find(|h| h.0.eq_ignore_ascii_case(name)) {
             name.clone_from(&same.0);
         }
     }
-    members(d, "header", loc, [old_headers, headers], |d, loc, o, n| {
-        let (o, n) = (d.old.resolve(o), d.new.resolve(n));
-        schema::compare(d, loc, schema_of(o), schema_of(n));
-    });
-    let body = sides.map(|(doc, r)| one(doc, " body", r.get("content")));
-    members(d, "body", loc, body, |d, loc, o, n| {
-        content(d, loc, Some(o), Some(n));
-    });
+    members(
+        d,
+        "header",
+        loc,
+        [old_headers, new_headers],
+        |d, loc, o, n| {
+            let (o, n) = (d.old.resolve(o), d.new.resolve(n));
+            schema::compare(d, loc, schema_of(o), schema_of(n));
+        },
+    );
+    // The response holds its body's `content` itself.
+    let body = sides.map(|(doc, r)| one(doc, " body", r.get("content").and(Some(r))));
+    members(d, "body", loc, body, body_content);
 }
 
 /// A notification: what the service sends to the callback's URL. Its
 /// operations are named by method, and by expression too when there are
 /// several expressions.
 fn callback(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
-    let lists = [
-        callback_operations(d.old, old),
-        callback_operations(d.new, new),
-    ];
-    members(d, "callback", loc, lists, |d, loc, o, n| {
+    let operations = [(d.old, old), (d.new, new)].map(|(doc, callback)| {
+        let items: Vec<_> = entries(Some(doc.resolve(callback))).collect();
+        let mut out = Vec::new();
+        for (expr, item) in &items {
+            let expr = if items.len() == 1 { "" } else { expr };
+            let item = entries(Some(doc.resolve(item)));
+            for (method, op) in item.filter(|(m, _)| METHODS.contains(m)) {
+                let name = format!(" {} {expr}", method.to_uppercase());
+                out.push((name.trim_end().to_owned(), op, false));
+            }
+        }
+        out
+    });
+    members(d, "callback", loc, operations, |d, loc, o, n| {
         let sides = [(d.old, o), (d.new, n)];
         let body = sides.map(|(doc, op)| one(doc, " body", op.get("requestBody")));
         members(d, "body", loc, body, body_content);
     });
 }
 
-fn callback_operations<'a>(doc: &'a Document, callback: &'a Value) -> Named<'a> {
-    let items: Vec<_> = entries(Some(doc.resolve(callback))).collect();
-    let mut out = Vec::new();
-    for (expr, item) in &items {
-        let item = entries(Some(doc.resolve(item)));
-        for (method, op) in item.filter(|(m, _)| METHODS.contains(m)) {
-            let name = match items.len() {
-                1 => format!(" {}", method.to_uppercase()),
-                _ => format!(" {} {expr}", method.to_uppercase()),
-            };
-            out.push((name, op, false));
-        }
-    }
-    out
-}
-
-/// The content of a request body (`$ref`s followed).
+/// A body's `content` (`$ref`s followed).
 fn body_content(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
     let (old, new) = (d.old.resolve(old), d.new.resolve(new));
     content(d, loc, old.get("content"), new.get("content"));
@@ -446,8 +399,7 @@ fn content(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) 
     let [old, new] = [(d.old, old), (d.new, new)].map(|(doc, c)| named(doc, " ({})", c));
     if let ([(ot, o, _)], [(nt, n, _)]) = (&old[..], &new[..]) {
         if ot != nt {
-            let (ot, nt) = (ot.trim(), nt.trim());
-            let message = format!("media type changed from {ot} to {nt}");
+            let message = format!("media type changed from {} to {}", ot.trim(), nt.trim());
             d.push(loc, true, "media-type-changed", message);
         }
         return schema::compare(d, loc, schema_of(o), schema_of(n));
