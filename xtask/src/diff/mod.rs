@@ -88,19 +88,16 @@ pub enum Source {
 }
 
 impl Source {
-    fn label(&self) -> String {
-        match self {
-            Source::Rev(r) => format!("{SPEC} at {r}"),
-            Source::File(p) => p.display().to_string(),
-            Source::WorkTree => format!("{SPEC} in the working tree"),
-        }
-    }
-
-    fn load(&self) -> Result<Document> {
-        let text = match self {
-            Source::WorkTree => return Document::load(),
+    /// The document, and how to call it.
+    fn load(&self) -> Result<(String, Document)> {
+        let (label, text) = match self {
+            Source::WorkTree => {
+                return Ok((format!("{SPEC} in the working tree"), Document::load()?))
+            }
             Source::File(p) => {
-                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
+                let text = std::fs::read_to_string(p)
+                    .with_context(|| format!("reading {}", p.display()))?;
+                (p.display().to_string(), text)
             }
             Source::Rev(rev) => {
                 let git = ["show", &format!("{rev}:{SPEC}")];
@@ -109,18 +106,19 @@ impl Source {
                 let why = String::from_utf8_lossy(&out.stderr);
                 let why = format!("git {} failed: {}", git.join(" "), why.trim());
                 ensure!(out.status.success(), why);
-                String::from_utf8(out.stdout).context("the document is not UTF-8")?
+                let text = String::from_utf8(out.stdout).context("the document is not UTF-8")?;
+                (format!("{SPEC} at {rev}"), text)
             }
         };
-        Document::parse(&text, &self.label())
+        Ok((label.clone(), Document::parse(&text, &label)?))
     }
 }
 
 /// `cargo xtask diff`.
 pub fn run(old: Source, new: Source, json: bool, allow_breaking: bool) -> Result<()> {
-    let changes = compare(&old.load()?, &new.load()?);
+    let ((old, old_doc), (new, new_doc)) = (old.load()?, new.load()?);
+    let changes = compare(&old_doc, &new_doc);
     let breaking = changes.iter().filter(|c| c.breaking).count();
-    let (old, new) = (old.label(), new.label());
     if json {
         let non_breaking = changes.len() - breaking;
         let report = serde_json::json!({"old": old, "new": new, "breaking": breaking, "non_breaking": non_breaking, "changes": changes});
@@ -216,15 +214,16 @@ fn one<'a>(doc: &'a Document, name: &str, v: Option<&'a Value>) -> Named<'a> {
 }
 
 /// Pairs the entries of two lists by name and compares each pair with
-/// `both`; an entry on one side only is `<what>-removed` (breaking: someone
+/// `both`, `$ref`s followed; an entry on one side only is `<what>-removed` (breaking: someone
 /// relied on it) or `<what>-added` (breaking when requests must send it).
 fn members<'v>(
     d: &mut Differ,
     what: &str,
     loc: &Loc,
     [old, new]: [Named<'v>; 2],
-    mut both: impl FnMut(&mut Differ, &Loc, &'v Value, &'v Value),
+    mut both: impl FnMut(&mut Differ, &Loc, &Value, &Value),
 ) {
+    let (old_doc, new_doc) = (d.old, d.new);
     let kind = |change| format!("{what}-{change}");
     for (name, o, was_required) in &old {
         let here = loc.then(name);
@@ -238,7 +237,7 @@ fn members<'v>(
             let message = format!("became {change}");
             d.push(&here, here.breaks(*required), &kind(change), message);
         }
-        both(d, &here, o, n);
+        both(d, &here, old_doc.resolve(o), new_doc.resolve(n));
     }
     for (name, _, required) in new.iter().filter(|n| !old.iter().any(|o| o.0 == n.0)) {
         let here = loc.then(name);
@@ -257,11 +256,9 @@ fn operation(d: &mut Differ, o: &Operation, n: &Operation) {
         params.into_iter().map(parameter).collect()
     });
     let request = Loc::new("request", id.clone());
-    members(d, "parameter", &request, parameters, |d, loc, o, n| {
-        schema::compare(d, loc, schema_of(o), schema_of(n));
-    });
+    members(d, "parameter", &request, parameters, schemas);
     let body = sides.map(|(doc, op)| one(doc, " request body", op.op.get("requestBody")));
-    members(d, "body", &request, body, body_content);
+    members(d, "body", &request, body, content);
     let responses = sides.map(|(doc, op)| named(doc, " {} response", op.op.get("responses")));
     let response = Loc::new("response", id.clone());
     members(d, "status", &response, responses, response_parts);
@@ -272,15 +269,9 @@ fn operation(d: &mut Differ, o: &Operation, n: &Operation) {
 
 /// A parameter named as it reads in a place: ` query parameter limit`.
 fn parameter(p: &Value) -> (String, &Value, bool) {
-    let (place, name) = (
-        str_of(p, "in").unwrap_or("?"),
-        str_of(p, "name").unwrap_or("?"),
-    );
-    (
-        format!(" {place} parameter {name}"),
-        p,
-        is_true(p, "required"),
-    )
+    let [place, name] = ["in", "name"].map(|k| str_of(p, k).unwrap_or("?"));
+    let name = format!(" {place} parameter {name}");
+    (name, p, is_true(p, "required"))
 }
 
 /// The effective security of an operation: its alternatives, each the
@@ -312,35 +303,31 @@ fn security(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
     }
 }
 
-/// A security scheme that changed (description and extensions aside); one that is
-/// gone is reported through the operations that used it.
+/// A security scheme that changed (its description and extensions aside);
+/// one that is gone is reported through the operations that used it.
 fn security_schemes(d: &mut Differ) {
     let at = "/components/securitySchemes";
     for (name, o) in entries(d.old.pointer(at)) {
         let Some(n) = d.new.pointer(at).and_then(|m| m.get(name)) else {
             continue;
         };
-        let keys: BTreeSet<&str> = entries(Some(o))
-            .chain(entries(Some(n)))
-            .map(|e| e.0)
-            .collect();
+        let keys = entries(Some(o)).chain(entries(Some(n))).map(|e| e.0);
+        let keys: BTreeSet<&str> = keys.filter(|k| o.get(k) != n.get(k)).collect();
         let here = Loc::new("security", format!("security scheme {name}"));
         for key in keys
             .into_iter()
             .filter(|k| *k != "description" && !k.starts_with("x-"))
         {
-            let (a, b) = (o.get(key), n.get(key));
-            if a != b {
-                let message = format!("`{key}` changed from {} to {}", show(a), show(b));
-                d.push(&here, true, "security-scheme-changed", message);
-            }
+            let (a, b) = (show(o.get(key)), show(n.get(key)));
+            let message = format!("`{key}` changed from {a} to {b}");
+            d.push(&here, true, "security-scheme-changed", message);
         }
     }
 }
 
 /// A response's headers (their names are case-insensitive) and body.
 fn response_parts(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
-    let sides = [(d.old, d.old.resolve(old)), (d.new, d.new.resolve(new))];
+    let sides = [(d.old, old), (d.new, new)];
     let headers = sides.map(|(doc, r)| named(doc, " header {}", r.get("headers")));
     let [old_headers, mut new_headers] = headers;
     for (name, ..) in &mut new_headers {
@@ -348,19 +335,10 @@ fn response_parts(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
             name.clone_from(&same.0);
         }
     }
-    members(
-        d,
-        "header",
-        loc,
-        [old_headers, new_headers],
-        |d, loc, o, n| {
-            let (o, n) = (d.old.resolve(o), d.new.resolve(n));
-            schema::compare(d, loc, schema_of(o), schema_of(n));
-        },
-    );
+    members(d, "header", loc, [old_headers, new_headers], schemas);
     // The response holds its body's `content` itself.
     let body = sides.map(|(doc, r)| one(doc, " body", r.get("content").and(Some(r))));
-    members(d, "body", loc, body, body_content);
+    members(d, "body", loc, body, content);
 }
 
 /// A notification: what the service sends to the callback's URL. Its
@@ -368,10 +346,10 @@ fn response_parts(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
 /// several expressions.
 fn callback(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
     let operations = [(d.old, old), (d.new, new)].map(|(doc, callback)| {
-        let items: Vec<_> = entries(Some(doc.resolve(callback))).collect();
+        let expressions: Vec<_> = entries(Some(callback)).collect();
         let mut out = Vec::new();
-        for (expr, item) in &items {
-            let expr = if items.len() == 1 { "" } else { expr };
+        for (expr, item) in &expressions {
+            let expr = if expressions.len() == 1 { "" } else { expr };
             let item = entries(Some(doc.resolve(item)));
             for (method, op) in item.filter(|(m, _)| METHODS.contains(m)) {
                 let name = format!(" {} {expr}", method.to_uppercase());
@@ -383,34 +361,29 @@ fn callback(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
     members(d, "callback", loc, operations, |d, loc, o, n| {
         let sides = [(d.old, o), (d.new, n)];
         let body = sides.map(|(doc, op)| one(doc, " body", op.get("requestBody")));
-        members(d, "body", loc, body, body_content);
+        members(d, "body", loc, body, content);
     });
-}
-
-/// A body's `content` (`$ref`s followed).
-fn body_content(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
-    let (old, new) = (d.old.resolve(old), d.new.resolve(new));
-    content(d, loc, old.get("content"), new.get("content"));
 }
 
 /// Media types and their schemas; when each side has exactly one, a
 /// changed media type is reported and the schemas are still compared.
-fn content(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) {
-    let [old, new] = [(d.old, old), (d.new, new)].map(|(doc, c)| named(doc, " ({})", c));
+fn content(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
+    let sides = [(d.old, old), (d.new, new)];
+    let [old, new] = sides.map(|(doc, body)| named(doc, " ({})", body.get("content")));
     if let ([(ot, o, _)], [(nt, n, _)]) = (&old[..], &new[..]) {
         if ot != nt {
             let message = format!("media type changed from {} to {}", ot.trim(), nt.trim());
             d.push(loc, true, "media-type-changed", message);
         }
-        return schema::compare(d, loc, schema_of(o), schema_of(n));
+        return schemas(d, loc, o, n);
     }
-    members(d, "media-type", loc, [old, new], |d, loc, o, n| {
-        schema::compare(d, loc, schema_of(o), schema_of(n));
-    });
+    members(d, "media-type", loc, [old, new], schemas);
 }
 
-fn schema_of(v: &Value) -> &Value {
-    v.get("schema").unwrap_or(&Value::Null)
+/// The schemas of two parameters, headers or media types.
+fn schemas(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
+    let [old, new] = [old, new].map(|v| v.get("schema").unwrap_or(&Value::Null));
+    schema::compare(d, loc, old, new);
 }
 
 /// A value for a message: JSON, or `nothing` when absent.

@@ -5,7 +5,7 @@
 use serde_json::Value as Json;
 
 use super::{members, show, Differ, Loc, NARROWS, WIDENS};
-use crate::document::{entries, seq, str_of, to_json, Mapping, Value};
+use crate::document::{entries, seq, to_json, Mapping, Value};
 
 /// Bounds, and whether raising one narrows (a lower bound) or widens. For
 /// the flags (OpenAPI 3.0's exclusive bounds, `uniqueItems`), `true` counts
@@ -32,10 +32,13 @@ pub fn compare(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
     compare_at(d, &loc.then(" "), old, new, &mut Vec::new());
 }
 
-fn compare_at(d: &mut Differ, loc: &Loc, old: &Value, new: &Value, seen: &mut Vec<[String; 2]>) {
-    // A recursive schema is compared once along each path.
-    let pair = [old, new].map(|s| str_of(s, "$ref").unwrap_or_default().to_owned());
-    if !pair[0].is_empty() && seen.contains(&pair) || seen.len() > 32 {
+/// Definitions being compared, from the outermost: a recursive schema is
+/// compared once along each path.
+type Seen = Vec<[*const Value; 2]>;
+
+fn compare_at(d: &mut Differ, loc: &Loc, old: &Value, new: &Value, seen: &mut Seen) {
+    let pair = [d.old.resolve(old), d.new.resolve(new)].map(std::ptr::from_ref);
+    if seen.contains(&pair) || seen.len() > 32 {
         return;
     }
     seen.push(pair);
@@ -105,13 +108,8 @@ fn constraints(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
             (Some(_), None) => WIDENS,
             _ => continue,
         };
-        constraint(
-            d,
-            loc,
-            key,
-            narrowed,
-            [o, n].map(|s| s.get(key).map(show_one)),
-        );
+        let shown = [o, n].map(|s| s.get(key).map(show_one));
+        constraint(d, loc, key, narrowed, shown);
     }
     // An object closed to properties it does not list, or opened.
     let closed = [o, n].map(|s| s.get("additionalProperties") == Some(&Value::Bool(false)));
@@ -169,7 +167,7 @@ fn values(s: &Mapping, key: &str) -> Option<Vec<Json>> {
 
 fn enums(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
     match (values(o, "enum"), values(n, "enum")) {
-        (Some(ov), Some(nv)) => listed(d, loc, &ov, &nv, true),
+        (Some(ov), Some(nv)) => listed(d, loc, "enum-value", [ov, nv]),
         (None, Some(nv)) => {
             let message = format!("now limited to {}", Json::from(nv));
             d.push(loc, loc.breaks(NARROWS), "enum-added", message);
@@ -181,36 +179,29 @@ fn enums(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
         (None, None) => {}
     }
     // Known values of an open list: clients already accept others.
-    let [ok, nk] = [o, n].map(|s| values(s, "x-extensible-enum").unwrap_or_default());
-    listed(d, loc, &ok, &nk, false);
+    let known = [o, n].map(|s| values(s, "x-extensible-enum").unwrap_or_default());
+    listed(d, loc, "extensible-enum-value", known);
 }
 
 /// Values gone from a list narrow it; new values widen it, which breaks
-/// only a closed list (`enum`; strict clients refuse values they do not
+/// only a closed list (`enum`: strict clients refuse values they do not
 /// know), not an open one (`x-extensible-enum`).
-fn listed(d: &mut Differ, loc: &Loc, old: &[Json], new: &[Json], closed: bool) {
-    let what = if closed {
-        "enum-value"
-    } else {
-        "extensible-enum-value"
-    };
+fn listed(d: &mut Differ, loc: &Loc, what: &str, [old, new]: [Vec<Json>; 2]) {
     for v in old.iter().filter(|v| !new.contains(v)) {
-        let message = format!("{} {v} removed", what.replace('-', " "));
+        let kind = format!("{what}-removed");
         d.push(
             loc,
             loc.breaks(NARROWS),
-            &format!("{what}-removed"),
-            message,
+            &kind,
+            format!("value {v} removed"),
         );
     }
     for v in new.iter().filter(|v| !old.contains(v)) {
-        let breaking = closed && loc.breaks(WIDENS);
-        let why = if breaking {
-            ": strict clients fail on it"
-        } else {
-            ""
-        };
-        let message = format!("{} {v} added{why}", what.replace('-', " "));
+        let breaking = what == "enum-value" && loc.breaks(WIDENS);
+        let mut message = format!("value {v} added");
+        if breaking {
+            message += ": strict clients fail on it";
+        }
         d.push(loc, breaking, &format!("{what}-added"), message);
     }
 }
