@@ -214,8 +214,9 @@ fn one<'a>(doc: &'a Document, name: &str, v: Option<&'a Value>) -> Named<'a> {
 }
 
 /// Pairs the entries of two lists by name and compares each pair with
-/// `both`, `$ref`s followed; an entry on one side only is `<what>-removed` (breaking: someone
-/// relied on it) or `<what>-added` (breaking when requests must send it).
+/// `both`, `$ref`s followed; an entry on one side only is `<what>-removed`
+/// (breaking: someone relied on it) or `<what>-added` (breaking when
+/// requests must send it).
 fn members<'v>(
     d: &mut Differ,
     what: &str,
@@ -311,13 +312,14 @@ fn security_schemes(d: &mut Differ) {
         let Some(n) = d.new.pointer(at).and_then(|m| m.get(name)) else {
             continue;
         };
-        let keys = entries(Some(o)).chain(entries(Some(n))).map(|e| e.0);
+        let asked = |k: &&str| *k != "description" && !k.starts_with("x-");
+        let keys = entries(Some(o))
+            .chain(entries(Some(n)))
+            .map(|e| e.0)
+            .filter(asked);
         let keys: BTreeSet<&str> = keys.filter(|k| o.get(k) != n.get(k)).collect();
         let here = Loc::new("security", format!("security scheme {name}"));
-        for key in keys
-            .into_iter()
-            .filter(|k| *k != "description" && !k.starts_with("x-"))
-        {
+        for key in keys {
             let (a, b) = (show(o.get(key)), show(n.get(key)));
             let message = format!("`{key}` changed from {a} to {b}");
             d.push(&here, true, "security-scheme-changed", message);
