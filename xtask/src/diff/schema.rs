@@ -25,7 +25,7 @@ const BOUNDS: [(&str, bool); 11] = [
 ];
 
 /// Keywords that narrow by being there; a changed value narrows and widens.
-const RESTRICTIONS: [&str; 4] = ["type", "format", "pattern", "multipleOf"];
+const RESTRICTIONS: [&str; 5] = ["type", "format", "pattern", "multipleOf", "enum"];
 
 pub fn compare(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
     // The field path follows the place after a space.
@@ -44,7 +44,6 @@ fn compare_at(d: &mut Differ, loc: &Loc, old: &Value, new: &Value, seen: &mut Se
     seen.push(pair);
     let (o, n) = (d.old.merged(old), d.new.merged(new));
     constraints(d, loc, &o, &n);
-    enums(d, loc, &o, &n);
     let (a, b) = (o.get("default"), n.get("default"));
     if a != b {
         // Requests that leave the value out now mean something else.
@@ -82,9 +81,13 @@ fn compare_at(d: &mut Differ, loc: &Loc, old: &Value, new: &Value, seen: &mut Se
 
 fn constraints(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
     for key in RESTRICTIONS {
-        let (a, b) = (restriction(o, key), restriction(n, key));
+        let [a, b] = [o, n].map(|s| restriction(s, key));
         match (&a, &b) {
-            (a, b) if a == b => {}
+            _ if a == b => {}
+            (Some(_), Some(_)) if key == "enum" => {
+                let lists = [o, n].map(|s| values(s, key).unwrap_or_default());
+                listed(d, loc, "enum-value", lists);
+            }
             (Some(a), Some(b)) => {
                 let message = format!("{key} changed from {a} to {b}");
                 d.push(loc, true, &kind(key, "changed"), message);
@@ -92,6 +95,9 @@ fn constraints(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
             _ => constraint(d, loc, key, b.is_some(), [a, b]),
         }
     }
+    // Known values of an open list: clients already accept others.
+    let known = [o, n].map(|s| values(s, "x-extensible-enum").unwrap_or_default());
+    listed(d, loc, "extensible-enum-value", known);
     // Allowing `null` widens.
     let nullable = [o, n].map(|s| restriction(s, "nullable"));
     if nullable[0] != nullable[1] {
@@ -108,7 +114,7 @@ fn constraints(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
             (Some(_), None) => WIDENS,
             _ => continue,
         };
-        let shown = [o, n].map(|s| s.get(key).map(show_one));
+        let shown = [o, n].map(|s| restriction(s, key));
         constraint(d, loc, key, narrowed, shown);
     }
     // An object closed to properties it does not list, or opened.
@@ -119,30 +125,37 @@ fn constraints(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
     }
 }
 
-/// What `key` restricts a schema to, shown, if it does. `type` is shown
-/// without `null`, which counts for `nullable` (OpenAPI 3.1 lists it among
-/// the types).
+/// What `key` restricts a schema to, shown, if it does. `null` counts for
+/// `nullable` only, not for `type` or `enum` (OpenAPI 3.1 lists it there).
 fn restriction(s: &Mapping, key: &str) -> Option<String> {
-    let mut types: Vec<&str> = match s.get("type") {
-        Some(Value::String(t)) => vec![t],
-        ts => seq(ts).filter_map(Value::as_str).collect(),
-    };
-    types.sort();
-    let (null, types): (Vec<&str>, Vec<&str>) = types.iter().partition(|t| **t == "null");
+    let null = |v: &Value| v.as_str() == Some("null");
     match key {
-        "type" => (!types.is_empty()).then(|| types.join(" or ")),
+        "type" => {
+            let mut types: Vec<&str> = match s.get(key) {
+                Some(Value::String(t)) => vec![t],
+                ts => seq(ts)
+                    .filter(|t| !null(t))
+                    .filter_map(Value::as_str)
+                    .collect(),
+            };
+            types.sort();
+            (!types.is_empty()).then(|| types.join(" or "))
+        }
+        "enum" => values(s, key).map(|v| Json::from(v).to_string()),
         "nullable" => {
-            let nullable = !null.is_empty() || s.get(key) == Some(&Value::Bool(true));
+            let nullable = s.get(key) == Some(&Value::Bool(true)) || seq(s.get("type")).any(null);
             nullable.then(|| "true".to_owned())
         }
-        _ => s.get(key).map(show_one),
+        _ => s.get(key).map(|v| to_json(v).to_string()),
     }
 }
 
 /// The rule a change of `key` is reported under.
 fn kind(key: &str, change: &str) -> String {
-    match key {
-        "type" | "format" | "nullable" => format!("{key}-changed"),
+    match (key, change) {
+        ("type" | "format" | "nullable", _) => format!("{key}-changed"),
+        ("enum", "narrowed") => "enum-added".to_owned(),
+        ("enum", _) => "enum-removed".to_owned(),
         _ => format!("constraint-{change}"),
     }
 }
@@ -155,32 +168,10 @@ fn constraint(d: &mut Differ, loc: &Loc, key: &str, narrowed: bool, shown: [Opti
     d.push(loc, loc.breaks(narrowed), &kind(key, word), message);
 }
 
-fn show_one(v: &Value) -> String {
-    show(Some(v))
-}
-
 /// The values of a list, `null` left out (that is `nullable`'s).
 fn values(s: &Mapping, key: &str) -> Option<Vec<Json>> {
     let list = s.get(key).and_then(Value::as_sequence)?;
     Some(list.iter().filter(|x| !x.is_null()).map(to_json).collect())
-}
-
-fn enums(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
-    match (values(o, "enum"), values(n, "enum")) {
-        (Some(ov), Some(nv)) => listed(d, loc, "enum-value", [ov, nv]),
-        (None, Some(nv)) => {
-            let message = format!("now limited to {}", Json::from(nv));
-            d.push(loc, loc.breaks(NARROWS), "enum-added", message);
-        }
-        (Some(_), None) => {
-            let message = "no longer limited to a list of values";
-            d.push(loc, loc.breaks(WIDENS), "enum-removed", message);
-        }
-        (None, None) => {}
-    }
-    // Known values of an open list: clients already accept others.
-    let known = [o, n].map(|s| values(s, "x-extensible-enum").unwrap_or_default());
-    listed(d, loc, "extensible-enum-value", known);
 }
 
 /// Values gone from a list narrow it; new values widen it, which breaks
@@ -188,13 +179,8 @@ fn enums(d: &mut Differ, loc: &Loc, o: &Mapping, n: &Mapping) {
 /// know), not an open one (`x-extensible-enum`).
 fn listed(d: &mut Differ, loc: &Loc, what: &str, [old, new]: [Vec<Json>; 2]) {
     for v in old.iter().filter(|v| !new.contains(v)) {
-        let kind = format!("{what}-removed");
-        d.push(
-            loc,
-            loc.breaks(NARROWS),
-            &kind,
-            format!("value {v} removed"),
-        );
+        let (kind, message) = (format!("{what}-removed"), format!("value {v} removed"));
+        d.push(loc, loc.breaks(NARROWS), &kind, message);
     }
     for v in new.iter().filter(|v| !old.contains(v)) {
         let breaking = what == "enum-value" && loc.breaks(WIDENS);
