@@ -35,7 +35,6 @@ struct Change {
 
 /// Where a change is: a side and a place (`UpdateThing request body`),
 /// then, after a space, the field inside the schema there (`.a[].b`).
-#[derive(Clone)]
 struct Loc {
     side: &'static str,
     at: String,
@@ -88,37 +87,45 @@ pub enum Source {
 }
 
 impl Source {
-    /// The document, and how to call it.
-    fn load(&self) -> Result<(String, Document)> {
-        let (label, text) = match self {
-            Source::WorkTree => {
-                return Ok((format!("{SPEC} in the working tree"), Document::load()?))
-            }
+    fn label(&self) -> String {
+        match self {
+            Source::Rev(r) => format!("{SPEC} at {r}"),
+            Source::File(p) => p.display().to_string(),
+            Source::WorkTree => format!("{SPEC} in the working tree"),
+        }
+    }
+
+    fn load(&self) -> Result<Document> {
+        let text = match self {
+            Source::WorkTree => return Document::load(),
             Source::File(p) => {
-                let text = std::fs::read_to_string(p)
-                    .with_context(|| format!("reading {}", p.display()))?;
-                (p.display().to_string(), text)
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
             }
             Source::Rev(rev) => {
-                let git = ["show", &format!("{rev}:{SPEC}")];
-                let mut cmd = Command::new("git");
-                let out = cmd.args(git).current_dir(crate::root()).output()?;
+                let spec = format!("{rev}:{SPEC}");
+                let mut git = Command::new("git");
+                let out = git
+                    .args(["show", &spec])
+                    .current_dir(crate::root())
+                    .output()?;
                 let why = String::from_utf8_lossy(&out.stderr);
-                let why = format!("git {} failed: {}", git.join(" "), why.trim());
-                ensure!(out.status.success(), why);
-                let text = String::from_utf8(out.stdout).context("the document is not UTF-8")?;
-                (format!("{SPEC} at {rev}"), text)
+                ensure!(
+                    out.status.success(),
+                    "git show {spec} failed: {}",
+                    why.trim()
+                );
+                String::from_utf8(out.stdout).context("the document is not UTF-8")?
             }
         };
-        Ok((label.clone(), Document::parse(&text, &label)?))
+        Document::parse(&text, &self.label())
     }
 }
 
 /// `cargo xtask diff`.
 pub fn run(old: Source, new: Source, json: bool, allow_breaking: bool) -> Result<()> {
-    let ((old, old_doc), (new, new_doc)) = (old.load()?, new.load()?);
-    let changes = compare(&old_doc, &new_doc);
+    let changes = compare(&old.load()?, &new.load()?);
     let breaking = changes.iter().filter(|c| c.breaking).count();
+    let (old, new) = (old.label(), new.label());
     if json {
         let non_breaking = changes.len() - breaking;
         let report = serde_json::json!({"old": old, "new": new, "breaking": breaking, "non_breaking": non_breaking, "changes": changes});
@@ -141,7 +148,10 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
     let mut group = None;
     for c in sorted {
         if group != Some((c.breaking, c.side)) {
-            let title = ["not breaking", "BREAKING"][usize::from(c.breaking)];
+            let title = match c.breaking {
+                true => "BREAKING",
+                false => "not breaking",
+            };
             let _ = writeln!(out, "\n{title}, {} side:", c.side);
             group = Some((c.breaking, c.side));
         }
@@ -182,7 +192,9 @@ fn compare(old: &Document, new: &Document) -> Vec<Change> {
             let message = format!("moved from {} to {}", place(o), place(n));
             d.push(&here, true, "operation-moved", message);
         } else if o.id() != n.id() {
-            let message = format!("renamed {}: clients rename the method", n.id());
+            let to = n.id();
+            let message =
+                format!("operationId changed to {to}: generated clients rename the method");
             d.push(&here, true, "operation-id-changed", message);
         }
         operation(&mut d, o, n);
@@ -234,7 +246,10 @@ fn members<'v>(
         };
         if was_required != required {
             // Becoming required narrows.
-            let change = ["optional", "required"][usize::from(*required)];
+            let change = match required {
+                true => "required",
+                false => "optional",
+            };
             let message = format!("became {change}");
             d.push(&here, here.breaks(*required), &kind(change), message);
         }
@@ -248,6 +263,8 @@ fn members<'v>(
     }
 }
 
+/// An operation's security, its parameters and body (the service reads
+/// them), its responses and its callbacks (the client reads them).
 fn operation(d: &mut Differ, o: &Operation, n: &Operation) {
     let id = n.id();
     security(d, &id, o, n);

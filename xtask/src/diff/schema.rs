@@ -27,13 +27,14 @@ const BOUNDS: [(&str, bool); 11] = [
 /// Keywords that narrow by being there; a changed value narrows and widens.
 const RESTRICTIONS: [&str; 5] = ["type", "format", "pattern", "multipleOf", "enum"];
 
+/// The schema `old` against `new`, at `loc`.
 pub fn compare(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
     // The field path follows the place after a space.
     compare_at(d, &loc.then(" "), old, new, &mut Vec::new());
 }
 
-/// Definitions being compared, from the outermost: a recursive schema is
-/// compared once along each path.
+/// The schemas being compared, outermost first, by address: a schema that
+/// reaches itself through a `$ref` is compared once along each path.
 type Seen = Vec<[*const Value; 2]>;
 
 fn compare_at(d: &mut Differ, loc: &Loc, old: &Value, new: &Value, seen: &mut Seen) {
