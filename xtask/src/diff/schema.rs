@@ -47,8 +47,10 @@ fn compare_at(d: &mut Differ, loc: &Loc, old: &Value, new: &Value, seen: &mut Se
     constraints(d, loc, &o, &n);
     let (a, b) = (o.get("default"), n.get("default"));
     if a != b {
-        // Requests that leave the value out now mean something else.
-        let message = format!("default changed from {} to {}", show(a), show(b));
+        let mut message = format!("default changed from {} to {}", show(a), show(b));
+        if loc.breaks(NARROWS) {
+            message += ": requests that leave it out now behave differently";
+        }
         d.push(loc, loc.breaks(NARROWS), "default-changed", message);
     }
     let properties = [&o, &n].map(|s| {
