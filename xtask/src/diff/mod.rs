@@ -1,17 +1,10 @@
-//! `cargo xtask diff`: what changed in the contract between two versions,
-//! each change marked breaking or not, for the request and the response
-//! side separately.
-//!
-//! `$ref`s are resolved while comparing, so a change to a shared schema is
-//! reported at every place a client meets it (`CreateRecordCallbackConfig
-//! request body .app`, `UpdateRecordCallbackConfig request body .app`, ...).
-//!
-//! Who breaks is decided by who reads: the service reads requests, so a
-//! request that used to be accepted and is now refused is breaking
-//! (narrowed constraints, new required fields, removed enum values); the
-//! client reads responses and notifications, so a response it may not
-//! understand is breaking (removed or optional fields, widened
-//! constraints, new enum values, which strict generated clients refuse).
+//! `cargo xtask diff`: the contract's changes between two versions, each
+//! breaking or not. `$ref`s are followed, so a change to a shared schema is
+//! reported at every place a client meets it. Who breaks is who reads: the
+//! service reads requests, so what narrows them breaks (narrowed constraints,
+//! new required fields, removed enum values); the client reads responses and
+//! notifications, so what widens them breaks (removed or optional fields,
+//! widened constraints, new enum values, which strict clients refuse).
 
 mod schema;
 
@@ -19,94 +12,69 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::process::Command;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{ensure, Context, Result};
 use serde::Serialize;
 
 use crate::document::{
-    entries as obj, is_true, seq, str_of, to_json, Document, Operation, Value, METHODS,
+    entries, is_true, seq, str_of, to_json, Document, Operation, Value, METHODS,
 };
 use crate::SPEC;
 
 /// One change between the two versions.
-#[derive(Serialize, Clone, Debug)]
-pub struct Change {
-    pub breaking: bool,
-    /// `request`, `response`, `notification`, `operation` or `security`.
-    pub side: &'static str,
-    /// A stable name for the rule (`property-removed`, ...).
-    pub kind: &'static str,
-    /// Where: `<operationId> request body .field`, `<operationId> 200
-    /// response body .list[].field`, ...
-    pub at: String,
-    pub message: String,
+#[derive(Serialize)]
+struct Change {
+    breaking: bool,
+    /// `operation`, `security`, `request`, `response` or `notification`.
+    side: &'static str,
+    /// The rule (`property-removed`, ...).
+    kind: String,
+    /// Where: `<operationId> 200 response body .list[].field`, ...
+    at: String,
+    message: String,
 }
 
-/// Where a change was found: the side, the place in the operation and the
-/// field path inside its schema.
-#[derive(Clone)]
-pub struct Loc {
-    pub side: &'static str,
-    pub base: String,
-    pub field: String,
+/// Where a change is: a side and a place (`UpdateThing request body`),
+/// then, after a space, the field inside the schema there (`.a[].b`).
+struct Loc {
+    side: &'static str,
+    at: String,
 }
+
+/// Whether a change narrows what is allowed (`NARROWS`) or widens it.
+const NARROWS: bool = true;
+const WIDENS: bool = false;
 
 impl Loc {
-    fn new(side: &'static str, base: String) -> Self {
-        Loc {
-            side,
-            base,
-            field: String::new(),
-        }
+    fn new(side: &'static str, at: String) -> Loc {
+        Loc { side, at }
     }
 
-    /// Whether the service reads what is here (a request); otherwise the
-    /// client does (a response or a notification).
-    pub fn to_service(&self) -> bool {
-        self.side == "request"
+    fn then(&self, suffix: &str) -> Loc {
+        Loc::new(self.side, format!("{}{suffix}", self.at))
     }
 
-    /// A place inside this one: `<base> <suffix>`.
-    fn under(&self, suffix: &str) -> Self {
-        Loc {
-            base: format!("{} {suffix}", self.base),
-            ..self.clone()
-        }
-    }
-
-    /// A field inside the schema here.
-    fn child(&self, suffix: &str) -> Self {
-        Loc {
-            field: format!("{}{suffix}", self.field),
-            ..self.clone()
-        }
+    /// Whether a change that narrows or widens what is allowed here breaks
+    /// its reader: narrowing breaks requests (the service reads them),
+    /// widening breaks responses and notifications (the client reads them).
+    fn breaks(&self, narrows: bool) -> bool {
+        narrows == (self.side == "request")
     }
 }
 
-pub struct Differ<'a> {
-    pub old: &'a Document,
-    pub new: &'a Document,
-    pub changes: Vec<Change>,
+struct Differ<'a> {
+    old: &'a Document,
+    new: &'a Document,
+    changes: Vec<Change>,
 }
 
 impl Differ<'_> {
-    pub fn push(
-        &mut self,
-        loc: &Loc,
-        breaking: bool,
-        kind: &'static str,
-        message: impl Into<String>,
-    ) {
-        let at = match loc.field.is_empty() {
-            true => loc.base.clone(),
-            false => format!("{} {}", loc.base, loc.field),
-        };
-        let (side, message) = (loc.side, message.into());
+    fn push(&mut self, loc: &Loc, breaking: bool, kind: &str, message: impl Into<String>) {
         self.changes.push(Change {
             breaking,
-            side,
-            kind,
-            at,
-            message,
+            side: loc.side,
+            kind: kind.to_owned(),
+            at: loc.at.trim_end().to_owned(),
+            message: message.into(),
         });
     }
 }
@@ -129,22 +97,25 @@ impl Source {
 
     fn load(&self) -> Result<Document> {
         let text = match self {
-            Source::Rev(rev) => {
-                let mut git = Command::new("git");
-                let out = git
-                    .args(["show", &format!("{rev}:{SPEC}")])
-                    .current_dir(crate::root());
-                let out = out.output().context("running git show")?;
-                if !out.status.success() {
-                    let why = String::from_utf8_lossy(&out.stderr);
-                    bail!("git show {rev}:{SPEC} failed: {}", why.trim());
-                }
-                String::from_utf8(out.stdout).context("the document is not UTF-8")?
-            }
+            Source::WorkTree => return Document::load(),
             Source::File(p) => {
                 std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
             }
-            Source::WorkTree => return Document::load(),
+            Source::Rev(rev) => {
+                let spec = format!("{rev}:{SPEC}");
+                let mut git = Command::new("git");
+                let out = git
+                    .args(["show", &spec])
+                    .current_dir(crate::root())
+                    .output()?;
+                let why = String::from_utf8_lossy(&out.stderr);
+                ensure!(
+                    out.status.success(),
+                    "git show {spec} failed: {}",
+                    why.trim()
+                );
+                String::from_utf8(out.stdout).context("the document is not UTF-8")?
+            }
         };
         Document::parse(&text, &self.label())
     }
@@ -162,387 +133,279 @@ pub fn run(old: Source, new: Source, json: bool, allow_breaking: bool) -> Result
     } else {
         print!("{}", human(&old, &new, &changes));
     }
-    if breaking > 0 && !allow_breaking {
-        bail!("{breaking} breaking change(s) to the contract; pass --allow-breaking if they are intended (and record them in CHANGELOG.md)");
-    }
+    ensure!(breaking == 0 || allow_breaking, "{breaking} breaking change(s) to the contract; pass --allow-breaking if they are intended (and record them in CHANGELOG.md)");
     Ok(())
 }
 
+/// The changes, breaking ones first, grouped by side.
 fn human(old: &str, new: &str, changes: &[Change]) -> String {
-    let mut out = format!("contract changes from {old} to {new}:\n");
     let breaking = changes.iter().filter(|c| c.breaking).count();
-    if changes.is_empty() {
-        return out + "  none\n";
-    }
-    let _ = writeln!(
-        out,
-        "  {breaking} breaking, {} not breaking",
-        changes.len() - breaking
-    );
-    for (title, wanted) in [("BREAKING", true), ("not breaking", false)] {
-        let mine: Vec<&Change> = changes.iter().filter(|c| c.breaking == wanted).collect();
-        if !mine.is_empty() {
-            let _ = writeln!(out, "\n{title} ({}):", mine.len());
+    let not_breaking = changes.len() - breaking;
+    let mut out = format!("contract changes from {old} to {new}:\n");
+    let _ = writeln!(out, "  {breaking} breaking, {not_breaking} not breaking");
+    let mut sorted: Vec<&Change> = changes.iter().collect();
+    sorted.sort_by_key(|c| (!c.breaking, SIDES.iter().position(|s| *s == c.side)));
+    let mut group = None;
+    for c in sorted {
+        if group != Some((c.breaking, c.side)) {
+            let title = match c.breaking {
+                true => "BREAKING",
+                false => "not breaking",
+            };
+            let _ = writeln!(out, "\n{title}, {} side:", c.side);
+            group = Some((c.breaking, c.side));
         }
-        for side in [
-            "operation",
-            "security",
-            "request",
-            "response",
-            "notification",
-        ] {
-            let here: Vec<&&Change> = mine.iter().filter(|c| c.side == side).collect();
-            if !here.is_empty() {
-                let _ = writeln!(out, "  {side} side:");
-            }
-            for c in here {
-                let _ = writeln!(out, "    - {}: {} [{}]", c.at, c.message, c.kind);
-            }
-        }
+        let _ = writeln!(out, "  - {}: {} [{}]", c.at, c.message, c.kind);
     }
     out
 }
 
-/// Every change between two documents, in a stable order.
-pub fn compare(old: &Document, new: &Document) -> Vec<Change> {
-    let mut d = Differ {
-        old,
-        new,
-        changes: Vec::new(),
-    };
-    let (old_ops, new_ops) = (old.operations(), new.operations());
+/// The order in which the sides are shown.
+const SIDES: [&str; 5] = [
+    "operation",
+    "security",
+    "request",
+    "response",
+    "notification",
+];
+
+/// Every change between two documents, in a stable order. An operation is
+/// found by its method and path, or else by its operationId (moved).
+fn compare(old: &Document, new: &Document) -> Vec<Change> {
+    let changes = Vec::new();
+    let mut d = Differ { old, new, changes };
+    let new_ops = new.operations();
     let place = |o: &Operation| format!("{} {}", o.method.to_uppercase(), o.path);
-    let mut matched = BTreeSet::new();
-    for o in &old_ops {
-        let same_place = new_ops
-            .iter()
-            .position(|n| n.method == o.method && n.path == o.path);
-        let id = o.op.get("operationId");
-        let same_id = new_ops
-            .iter()
-            .position(|n| id.is_some() && n.op.get("operationId") == id);
-        let loc = Loc::new("operation", o.id());
-        match (same_place, same_id) {
-            (Some(i), _) | (None, Some(i)) => {
-                matched.insert(i);
-                let n = &new_ops[i];
-                if same_place.is_none() {
-                    let message = format!("moved from {} to {}", place(o), place(n));
-                    d.push(&loc, true, "operation-moved", message);
-                } else if o.id() != n.id() {
-                    let (from, to) = (o.id(), n.id());
-                    let message = format!("{}: operationId changed from {from} to {to} (generated clients rename the method)", place(o));
-                    d.push(&loc, true, "operation-id-changed", message);
-                }
-                operation(&mut d, o, n);
-            }
-            (None, None) => {
-                let gone = !new_ops.iter().any(|n| n.path == o.path);
-                let message = format!(
-                    "{} removed{}",
-                    place(o),
-                    if gone { " (the path is gone)" } else { "" }
-                );
-                d.push(&loc, true, "operation-removed", message);
-            }
+    let id = |o: &Operation| o.op.get("operationId").cloned();
+    let mut matched = vec![false; new_ops.len()];
+    for o in &old.operations() {
+        let here = Loc::new("operation", o.id());
+        let same_place = new_ops.iter().position(|n| place(n) == place(o));
+        let same_id = |n: &Operation| id(n).is_some() && id(n) == id(o);
+        let Some(i) = same_place.or_else(|| new_ops.iter().position(same_id)) else {
+            d.push(&here, true, "operation-removed", place(o) + " removed");
+            continue;
+        };
+        matched[i] = true;
+        let n = &new_ops[i];
+        if same_place.is_none() {
+            let message = format!("moved from {} to {}", place(o), place(n));
+            d.push(&here, true, "operation-moved", message);
+        } else if o.id() != n.id() {
+            let to = n.id();
+            let message =
+                format!("operationId changed to {to}: generated clients rename the method");
+            d.push(&here, true, "operation-id-changed", message);
         }
+        operation(&mut d, o, n);
     }
-    for (i, n) in new_ops.iter().enumerate() {
-        if !matched.contains(&i) {
-            let (loc, message) = (Loc::new("operation", n.id()), format!("{} added", place(n)));
-            d.push(&loc, false, "operation-added", message);
-        }
+    for (n, _) in new_ops.iter().zip(matched).filter(|(_, seen)| !seen) {
+        let here = Loc::new("operation", n.id());
+        d.push(&here, false, "operation-added", place(n) + " added");
     }
     security_schemes(&mut d);
     d.changes
 }
 
-fn operation<'v>(d: &mut Differ<'v>, o: &Operation<'v>, n: &Operation<'v>) {
-    let id = n.id();
-    security(d, &id, o, n);
-    parameters(d, &id, o, n);
-    request_body(d, &id, o.op.get("requestBody"), n.op.get("requestBody"));
-    responses(d, &id, o.op.get("responses"), n.op.get("responses"));
-    callbacks(d, &id, o.op.get("callbacks"), n.op.get("callbacks"));
+/// Entries to pair by name: the name as it reads in a place (` 200
+/// response`), the value, and whether it is required.
+type Named<'a> = Vec<(String, &'a Value, bool)>;
+
+/// The entries of the mapping `v`, each named by `template` with `{}` for
+/// its key, required when it says so (`$ref`s followed).
+fn named<'a>(doc: &'a Document, template: &str, v: Option<&'a Value>) -> Named<'a> {
+    let required = |v| is_true(doc.resolve(v), "required");
+    let named = |(k, v)| (template.replace("{}", k), v, required(v));
+    entries(v).map(named).collect()
 }
 
-/// The effective security of an operation as a set of alternatives, each
-/// the set of schemes it needs together.
-fn alternatives(doc: &Document, op: &Value) -> BTreeSet<Vec<String>> {
+/// `v`, if there, as the only entry, named `name`.
+fn one<'a>(doc: &'a Document, name: &str, v: Option<&'a Value>) -> Named<'a> {
+    let entry = |v| (name.to_owned(), v, is_true(doc.resolve(v), "required"));
+    v.map(entry).into_iter().collect()
+}
+
+/// Pairs the entries of two lists by name and compares each pair with
+/// `both`, `$ref`s followed; an entry on one side only is `<what>-removed`
+/// (breaking: someone relied on it) or `<what>-added` (breaking when
+/// requests must send it).
+fn members<'v>(
+    d: &mut Differ,
+    what: &str,
+    loc: &Loc,
+    [old, new]: [Named<'v>; 2],
+    mut both: impl FnMut(&mut Differ, &Loc, &Value, &Value),
+) {
+    let (old_doc, new_doc) = (d.old, d.new);
+    let kind = |change| format!("{what}-{change}");
+    for (name, o, was_required) in &old {
+        let here = loc.then(name);
+        let Some((_, n, required)) = new.iter().find(|e| &e.0 == name) else {
+            d.push(&here, true, &kind("removed"), "removed");
+            continue;
+        };
+        if was_required != required {
+            // Becoming required narrows.
+            let change = match required {
+                true => "required",
+                false => "optional",
+            };
+            let message = format!("became {change}");
+            d.push(&here, here.breaks(*required), &kind(change), message);
+        }
+        both(d, &here, old_doc.resolve(o), new_doc.resolve(n));
+    }
+    for (name, _, required) in new.iter().filter(|n| !old.iter().any(|o| o.0 == n.0)) {
+        let here = loc.then(name);
+        let how = if *required { " as required" } else { "" };
+        let breaking = *required && here.breaks(NARROWS);
+        d.push(&here, breaking, &kind("added"), format!("added{how}"));
+    }
+}
+
+/// An operation's security, its parameters and body (the service reads
+/// them), its responses and its callbacks (the client reads them).
+fn operation(d: &mut Differ, o: &Operation, n: &Operation) {
+    let id = n.id();
+    security(d, &id, o, n);
+    let sides = [(d.old, o), (d.new, n)];
+    let parameters = sides.map(|(doc, op)| {
+        let params = doc.parameters(op);
+        params.into_iter().map(parameter).collect()
+    });
+    let request = Loc::new("request", id.clone());
+    members(d, "parameter", &request, parameters, schemas);
+    let body = sides.map(|(doc, op)| one(doc, " request body", op.op.get("requestBody")));
+    members(d, "body", &request, body, content);
+    let responses = sides.map(|(doc, op)| named(doc, " {} response", op.op.get("responses")));
+    let response = Loc::new("response", id.clone());
+    members(d, "status", &response, responses, response_parts);
+    let callbacks = sides.map(|(doc, op)| named(doc, " callback {}", op.op.get("callbacks")));
+    let notification = Loc::new("notification", id);
+    members(d, "callback", &notification, callbacks, callback);
+}
+
+/// A parameter named as it reads in a place: ` query parameter limit`.
+fn parameter(p: &Value) -> (String, &Value, bool) {
+    let [place, name] = ["in", "name"].map(|k| str_of(p, k).unwrap_or("?"));
+    let name = format!(" {place} parameter {name}");
+    (name, p, is_true(p, "required"))
+}
+
+/// The effective security of an operation: its alternatives, each the
+/// schemes it needs together.
+fn alternatives(doc: &Document, op: &Value) -> BTreeSet<String> {
     let list = op.get("security").or_else(|| doc.get("security"));
     let names = |req| {
-        let mut names: Vec<String> = obj(Some(req)).map(|(k, _)| k.to_owned()).collect();
+        let mut names: Vec<&str> = entries(Some(req)).map(|(k, _)| k).collect();
         names.sort();
-        names
+        match names.is_empty() {
+            true => "no authentication".to_owned(),
+            false => names.join(" + "),
+        }
     };
     seq(list).map(names).collect()
 }
 
 fn security(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
     let (old, new) = (alternatives(d.old, o.op), alternatives(d.new, n.op));
-    let show = |a: &Vec<String>| {
-        if a.is_empty() {
-            "no authentication".to_owned()
-        } else {
-            a.join(" + ")
-        }
-    };
-    let loc = Loc::new("security", format!("{id} security"));
+    let here = Loc::new("security", format!("{id} security"));
     for gone in old.difference(&new) {
-        let message = format!("no longer accepts {}", show(gone));
-        d.push(&loc, true, "security-changed", message);
+        let message = format!("no longer accepts {gone}");
+        d.push(&here, true, "security-changed", message);
     }
+    // A new alternative breaks only an operation that needed none.
     for added in new.difference(&old) {
-        let message = match old.is_empty() {
-            true => format!("now requires {} (it needed none)", show(added)),
-            false => format!("also accepts {}", show(added)),
-        };
-        d.push(&loc, old.is_empty(), "security-changed", message);
+        let message = format!("now accepts {added}");
+        d.push(&here, old.is_empty(), "security-changed", message);
     }
 }
 
+/// A security scheme that changed (its description and extensions aside);
+/// one that is gone is reported through the operations that used it.
 fn security_schemes(d: &mut Differ) {
-    let (old, new) = (
-        d.old.pointer("/components/securitySchemes"),
-        d.new.pointer("/components/securitySchemes"),
-    );
-    for (name, o) in obj(old) {
-        // A scheme that is gone is reported through the operations that used it.
-        let Some(n) = new.and_then(|m| m.get(name)) else {
+    let at = "/components/securitySchemes";
+    for (name, o) in entries(d.old.pointer(at)) {
+        let Some(n) = d.new.pointer(at).and_then(|m| m.get(name)) else {
             continue;
         };
-        let loc = Loc::new("security", format!("security scheme {name}"));
-        for key in [
-            "type",
-            "in",
-            "name",
-            "scheme",
-            "bearerFormat",
-            "openIdConnectUrl",
-        ] {
-            if o.get(key) != n.get(key) {
-                let message = format!(
-                    "`{key}` changed from {} to {}",
-                    show(o.get(key)),
-                    show(n.get(key))
-                );
-                d.push(&loc, true, "security-scheme-changed", message);
+        let asked = |k: &&str| *k != "description" && !k.starts_with("x-");
+        let keys = entries(Some(o))
+            .chain(entries(Some(n)))
+            .map(|e| e.0)
+            .filter(asked);
+        let keys: BTreeSet<&str> = keys.filter(|k| o.get(k) != n.get(k)).collect();
+        let here = Loc::new("security", format!("security scheme {name}"));
+        for key in keys {
+            let (a, b) = (show(o.get(key)), show(n.get(key)));
+            let message = format!("`{key}` changed from {a} to {b}");
+            d.push(&here, true, "security-scheme-changed", message);
+        }
+    }
+}
+
+/// A response's headers (their names are case-insensitive) and body.
+fn response_parts(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
+    let sides = [(d.old, old), (d.new, new)];
+    let headers = sides.map(|(doc, r)| named(doc, " header {}", r.get("headers")));
+    let [old_headers, mut new_headers] = headers;
+    for (name, ..) in &mut new_headers {
+        if let Some(same) = old_headers.iter().find(|h| h.0.eq_ignore_ascii_case(name)) {
+            name.clone_from(&same.0);
+        }
+    }
+    members(d, "header", loc, [old_headers, new_headers], schemas);
+    // The response holds its body's `content` itself.
+    let body = sides.map(|(doc, r)| one(doc, " body", r.get("content").and(Some(r))));
+    members(d, "body", loc, body, content);
+}
+
+/// A notification: what the service sends to the callback's URL. Its
+/// operations are named by method, and by expression too when there are
+/// several expressions.
+fn callback(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
+    let operations = [(d.old, old), (d.new, new)].map(|(doc, callback)| {
+        let expressions: Vec<_> = entries(Some(callback)).collect();
+        let mut out = Vec::new();
+        for (expr, item) in &expressions {
+            let expr = if expressions.len() == 1 { "" } else { expr };
+            let item = entries(Some(doc.resolve(item)));
+            for (method, op) in item.filter(|(m, _)| METHODS.contains(m)) {
+                let name = format!(" {} {expr}", method.to_uppercase());
+                out.push((name.trim_end().to_owned(), op, false));
             }
         }
-    }
+        out
+    });
+    members(d, "callback", loc, operations, |d, loc, o, n| {
+        let sides = [(d.old, o), (d.new, n)];
+        let body = sides.map(|(doc, op)| one(doc, " body", op.get("requestBody")));
+        members(d, "body", loc, body, content);
+    });
 }
 
-fn parameters(d: &mut Differ, id: &str, o: &Operation, n: &Operation) {
-    let (old, new) = (d.old.parameters(o), d.new.parameters(n));
-    let key = |p: &Value| {
-        format!(
-            "{} parameter {}",
-            str_of(p, "in").unwrap_or("?"),
-            str_of(p, "name").unwrap_or("?")
-        )
-    };
-    for op in &old {
-        let loc = Loc::new("request", format!("{id} {}", key(op)));
-        let Some(np) = new.iter().find(|np| key(np) == key(op)) else {
-            let message = "removed (clients that send it are refused or ignored)";
-            d.push(&loc, true, "parameter-removed", message);
-            continue;
-        };
-        match (required(op), required(np)) {
-            (false, true) => d.push(&loc, true, "parameter-required", "became required"),
-            (true, false) => d.push(&loc, false, "parameter-optional", "became optional"),
-            _ => {}
+/// Media types and their schemas; when each side has exactly one, a
+/// changed media type is reported and the schemas are still compared.
+fn content(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
+    let sides = [(d.old, old), (d.new, new)];
+    let [old, new] = sides.map(|(doc, body)| named(doc, " ({})", body.get("content")));
+    if let ([(ot, o, _)], [(nt, n, _)]) = (&old[..], &new[..]) {
+        if ot != nt {
+            let message = format!("media type changed from {} to {}", ot.trim(), nt.trim());
+            d.push(loc, true, "media-type-changed", message);
         }
-        schema::compare(d, &loc, schema_of(op), schema_of(np));
+        return schemas(d, loc, o, n);
     }
-    for np in new
-        .iter()
-        .filter(|np| !old.iter().any(|op| key(op) == key(np)))
-    {
-        let loc = Loc::new("request", format!("{id} {}", key(np)));
-        let how = if required(np) {
-            "added as required"
-        } else {
-            "added as optional"
-        };
-        d.push(&loc, required(np), "parameter-added", how);
-    }
+    members(d, "media-type", loc, [old, new], schemas);
 }
 
-fn required(v: &Value) -> bool {
-    is_true(v, "required")
-}
-
-fn schema_of(v: &Value) -> &Value {
-    v.get("schema").unwrap_or(&Value::Null)
-}
-
-fn request_body(d: &mut Differ, id: &str, old: Option<&Value>, new: Option<&Value>) {
-    let loc = Loc::new("request", format!("{id} request body"));
-    match (old.map(|b| d.old.resolve(b)), new.map(|b| d.new.resolve(b))) {
-        (None, None) => {}
-        (Some(_), None) => d.push(&loc, true, "body-removed", "removed"),
-        (None, Some(n)) => {
-            let how = if required(n) {
-                "added as required"
-            } else {
-                "added as optional"
-            };
-            d.push(&loc, required(n), "body-added", how);
-        }
-        (Some(o), Some(n)) => {
-            match (required(o), required(n)) {
-                (false, true) => d.push(&loc, true, "body-required", "became required"),
-                (true, false) => d.push(&loc, false, "body-optional", "became optional"),
-                _ => {}
-            }
-            content(d, &loc, o.get("content"), n.get("content"));
-        }
-    }
-}
-
-/// Media types and their schemas.
-fn content(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) {
-    let single = obj(old).count() == 1 && obj(new).count() == 1;
-    for (mt, om) in obj(old) {
-        let here = if single {
-            loc.clone()
-        } else {
-            Loc {
-                base: format!("{} ({mt})", loc.base),
-                ..loc.clone()
-            }
-        };
-        match new.and_then(|n| n.get(mt)) {
-            Some(nm) => schema::compare(d, &here, schema_of(om), schema_of(nm)),
-            None if single => {
-                let (nt, nm) = obj(new).next().expect("one media type");
-                let message = format!("media type changed from {mt} to {nt}");
-                d.push(loc, true, "media-type-changed", message);
-                schema::compare(d, loc, schema_of(om), schema_of(nm));
-            }
-            None => d.push(loc, true, "media-type-removed", format!("{mt} removed")),
-        }
-    }
-    for (mt, _) in obj(new).filter(|(mt, _)| !single && old.and_then(|o| o.get(mt)).is_none()) {
-        d.push(loc, false, "media-type-added", format!("{mt} added"));
-    }
-}
-
-fn responses<'v>(d: &mut Differ<'v>, id: &str, old: Option<&'v Value>, new: Option<&'v Value>) {
-    let at = |status: &str| Loc::new("response", format!("{id} {status} response"));
-    let gone = ("status-removed", "removed from the documented responses");
-    for (loc, or, nr) in pairs(d, old, new, at, gone) {
-        headers(d, &loc, or.get("headers"), nr.get("headers"));
-        let (body, oc, nc) = (loc.under("body"), or.get("content"), nr.get("content"));
-        if both(d, &body, oc, nc) {
-            content(d, &body, oc, nc);
-        }
-    }
-    for (status, _) in obj(new).filter(|(s, _)| old.and_then(|o| o.get(s)).is_none()) {
-        d.push(&at(status), false, "status-added", "added");
-    }
-}
-
-/// Each entry of `old` with the entry of the same key in `new`, both
-/// resolved, at `at(key)`; an entry `new` lacks is reported as `gone`.
-fn pairs<'a>(
-    d: &mut Differ<'a>,
-    old: Option<&'a Value>,
-    new: Option<&'a Value>,
-    at: impl Fn(&str) -> Loc,
-    gone: (&'static str, &str),
-) -> Vec<(Loc, &'a Value, &'a Value)> {
-    let mut out = Vec::new();
-    for (key, o) in obj(old) {
-        match new.and_then(|n| n.get(key)) {
-            Some(n) => out.push((at(key), d.old.resolve(o), d.new.resolve(n))),
-            None => d.push(&at(key), true, gone.0, gone.1),
-        }
-    }
-    out
-}
-
-fn headers(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) {
-    // Header names are case-insensitive.
-    let find = |list, name: &str| {
-        obj(list)
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, h)| h)
-    };
-    for (name, oh) in obj(old) {
-        let here = loc.under(&format!("header {name}"));
-        let Some(nh) = find(new, name) else {
-            d.push(&here, true, "header-removed", "removed");
-            continue;
-        };
-        let (oh, nh) = (d.old.resolve(oh), d.new.resolve(nh));
-        if required(oh) && !required(nh) {
-            d.push(&here, true, "header-optional", "became optional");
-        }
-        schema::compare(d, &here, schema_of(oh), schema_of(nh));
-    }
-    for (name, _) in obj(new).filter(|(name, _)| find(old, name).is_none()) {
-        let here = loc.under(&format!("header {name}"));
-        d.push(&here, false, "header-added", "added");
-    }
-}
-
-/// A body on one side only is reported removed or added; `true` when both
-/// sides have one.
-fn both(d: &mut Differ, loc: &Loc, old: Option<&Value>, new: Option<&Value>) -> bool {
-    match (old, new) {
-        (Some(_), None) => d.push(loc, true, "body-removed", "removed"),
-        (None, Some(_)) => d.push(loc, false, "body-added", "added"),
-        _ => return old.is_some(),
-    }
-    false
-}
-
-/// Notifications: the service sends the callback's request, the client
-/// reads it, so its body follows the response rules.
-fn callbacks<'v>(d: &mut Differ<'v>, id: &str, old: Option<&'v Value>, new: Option<&'v Value>) {
-    let at = |name: &str| Loc::new("notification", format!("{id} callback {name}"));
-    let gone = (
-        "callback-removed",
-        "removed: the service no longer documents this notification",
-    );
-    for (loc, oc, nc) in pairs(d, old, new, at, gone) {
-        // One expression on each side: compare them even if it changed.
-        let only = (obj(Some(oc)).count() == 1 && obj(Some(nc)).count() == 1)
-            .then(|| obj(Some(nc)).next());
-        for (expr, oi) in obj(Some(oc)) {
-            let Some(ni) = nc.get(expr).or(only.flatten().map(|(_, v)| v)) else {
-                d.push(&loc.under(expr), true, "callback-removed", "removed");
-                continue;
-            };
-            let (oi, ni) = (d.old.resolve(oi), d.new.resolve(ni));
-            for (method, oop) in obj(Some(oi)).filter(|(m, _)| METHODS.contains(m)) {
-                let here = loc.under(&method.to_uppercase());
-                let Some(nop) = ni.get(method) else {
-                    d.push(&here, true, "callback-removed", "removed");
-                    continue;
-                };
-                let body = here.under("body");
-                let (ob, nb) = (oop.get("requestBody"), nop.get("requestBody"));
-                if let (true, Some(ob), Some(nb)) = (both(d, &body, ob, nb), ob, nb) {
-                    let (ob, nb) = (d.old.resolve(ob), d.new.resolve(nb));
-                    content(d, &body, ob.get("content"), nb.get("content"));
-                }
-            }
-        }
-    }
-    for (name, nc) in obj(new).filter(|(name, _)| old.and_then(|o| o.get(name)).is_none()) {
-        let items = obj(Some(d.new.resolve(nc))).flat_map(|(expr, item)| {
-            let methods = obj(Some(d.new.resolve(item))).filter(|(m, _)| METHODS.contains(m));
-            methods.map(move |(m, _)| format!("{} {expr}", m.to_uppercase()))
-        });
-        let message = format!("added: {}", items.collect::<Vec<_>>().join(", "));
-        d.push(&at(name), false, "callback-added", message);
-    }
+/// The schemas of two parameters, headers or media types.
+fn schemas(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
+    let [old, new] = [old, new].map(|v| v.get("schema").unwrap_or(&Value::Null));
+    schema::compare(d, loc, old, new);
 }
 
 /// A value for a message: JSON, or `nothing` when absent.
-pub fn show(v: Option<&Value>) -> String {
+fn show(v: Option<&Value>) -> String {
     v.map_or_else(|| "nothing".into(), |v| to_json(v).to_string())
 }
