@@ -101,7 +101,7 @@ fn without_descriptions(server: &Value) -> Value {
 /// `anyOf` the schema and `{type: 'null'}`), `example` becomes `examples`,
 /// and boolean exclusive bounds take the bound's value. Everything else
 /// (`format: password`, `writeOnly`, extensions) is kept.
-fn schema(m: &Mapping) -> Value {
+pub fn schema(m: &Mapping) -> Value {
     let flag = |key: &str| m.get(key).and_then(Value::as_bool) == Some(true);
     let nullable = flag("nullable");
     let with_null = |v: &Value, null: Value| {
