@@ -416,6 +416,8 @@ mod tests {
         assert!(tests.contains("pm.response.to.have.status(201)"), "{tests}");
         assert!(tests.contains(r#"set(\"config_id\""#), "{tests}");
         assert_eq!(requests[4]["response"][0]["body"], "");
+        // What a request does not have is left out, not null.
+        assert_eq!(requests[1]["request"].get("body"), None);
 
         // Every variable used is defined.
         let defined = each(&c["variable"], "key");
