@@ -125,11 +125,11 @@ fn resolve(doc: &Document, v: &Value, chain: &mut Vec<String>) -> Result<Value> 
 mod tests {
     use super::*;
 
-    use crate::document::{keys, y};
+    use crate::document::{doc, keys, y};
 
     #[test]
     fn every_reference_is_written_out() {
-        let doc = y(r#"
+        let got = rendition(&doc(r#"
 openapi: 3.0.3
 paths:
   /a:
@@ -160,8 +160,8 @@ components:
       discriminator: {propertyName: kind, mapping: {a: '#/components/schemas/A'}}
     A: {type: object, properties: {kind: {type: string, description: x}}}
     Unused: {type: string}
-"#);
-        let got = rendition(&Document { root: doc }).unwrap();
+"#))
+        .unwrap();
         // The one `$ref` left is an example value: data, not a reference.
         let text = serde_json::to_string(&got).unwrap();
         assert_eq!(text.matches("\"$ref\"").count(), 1, "{text}");
@@ -190,7 +190,7 @@ components:
 
     #[test]
     fn a_cycle_is_an_error_naming_it() {
-        let doc = y(r#"
+        let err = rendition(&doc(r#"
 openapi: 3.0.3
 paths:
   /t: {get: {responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Root'}}}}}}}
@@ -198,8 +198,8 @@ components:
   schemas:
     Tree: {type: object, properties: {children: {type: array, items: {$ref: '#/components/schemas/Tree'}}}}
     Root: {$ref: '#/components/schemas/Tree'}
-"#);
-        let err = rendition(&Document { root: doc }).unwrap_err();
+"#))
+        .unwrap_err();
         let want = "reference cycle, which cannot be dereferenced: #/components/schemas/Root \
                     -> #/components/schemas/Tree -> #/components/schemas/Tree";
         assert_eq!(err.to_string(), want);

@@ -1,23 +1,19 @@
 //! The Postman collection (v2.1) of the operations, generated from the
-//! dereferenced document:
-//!
-//! - one request per operation in the document's order (a collection run
-//!   creates, lists, shows, updates and deletes), grouped by tag;
-//! - the body is the first request example as it is, never values made up
-//!   from patterns; the other examples are in the request's description;
-//! - every response example is a saved response;
-//! - a pre-request script, `xtask/postman/sign.js` (kept as a file so that
-//!   node can test it), signs with `SDK-HMAC-SHA256` when `ak` and `sk` are
-//!   set, or sends `X-Auth-Token` when `token` is;
-//! - each request's tests check the documented success status, the
-//!   `X-request-id` header and the body's schema, and store the ids that the
-//!   response's `links` pass on (create's `config_id`).
+//! dereferenced document: one request per operation in the document's order
+//! (a collection run creates, lists, shows, updates and deletes), grouped by
+//! tag; the first request example as the body (never values made up from
+//! patterns), the others in the description; every response example saved;
+//! a pre-request script (`xtask/postman/sign.js`, a file so that node can
+//! test it) that signs with `SDK-HMAC-SHA256` when `ak` and `sk` are set or
+//! sends `X-Auth-Token` when `token` is; tests of the documented success
+//! status, `X-request-id` and the body's schema, which also store the ids
+//! the response's `links` pass on (create's `config_id`).
 
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value as Json};
 
 use crate::document::{entries, is_true, map_schema, seq, str_of, to_json};
-use crate::document::{Document, Mapping, Operation, Value};
+use crate::document::{Document, Operation, Value};
 
 /// Where the collection is written, relative to the workspace root.
 pub const PATH: &str = "openapi/live-record-callbacks.postman_collection.json";
@@ -30,8 +26,9 @@ const JSON_UTF8: &str = "application/json; charset=UTF-8";
 
 /// The collection as pretty-printed JSON.
 pub fn collection(source: &Document) -> Result<String> {
-    let doc = crate::deref::rendition(source)?;
-    let doc = Document { root: doc };
+    let doc = Document {
+        root: crate::deref::rendition(source)?,
+    };
     let mut folders: Vec<Json> = Vec::new();
     for op in doc.operations() {
         let request = operation(&doc, &op)
@@ -41,15 +38,12 @@ pub fn collection(source: &Document) -> Result<String> {
             folder["item"].as_array_mut().expect("a list").push(request);
             continue;
         }
-        let mut folder = json!({ "name": name, "item": [request] });
         let tag = seq(doc.get("tags")).find(|t| str_of(t, "name") == Some(name));
-        if let Some(d) = tag.and_then(|t| str_of(t, "description")) {
-            folder["description"] = d.into();
-        }
-        folders.push(folder);
+        let description = tag.and_then(|t| str_of(t, "description"));
+        folders.push(json!({ "name": name, "description": description, "item": [request] }));
     }
     let info = &doc["info"];
-    crate::bundle::json(&json!({
+    crate::bundle::json(&without_nulls(json!({
         "info": {
             "name": info["title"].as_str().unwrap_or("API"),
             "version": info["version"].as_str().unwrap_or(""),
@@ -57,13 +51,10 @@ pub fn collection(source: &Document) -> Result<String> {
             "schema": SCHEMA,
         },
         "auth": { "type": "noauth" },
-        "event": [{
-            "listen": "prerequest",
-            "script": { "type": "text/javascript", "exec": lines(SIGN_JS) },
-        }],
+        "event": [event("prerequest", SIGN_JS)],
         "variable": variables(&doc),
         "item": folders,
-    }))
+    })))
 }
 
 /// The collection's description: the document's, then how to use it.
@@ -130,17 +121,11 @@ fn variable_for(param: &str) -> &str {
 
 /// One request, with its saved responses and tests.
 fn operation(doc: &Document, op: &Operation) -> Result<Json> {
-    let mut request = json!({
-        "method": op.method.to_uppercase(),
-        "header": [],
-        "url": url(op.path, &doc.parameters(op)),
-    });
+    let id = op.id();
     let about = str_of(op.op, "description").unwrap_or("").trim_end();
-    let mut description = match str_of(op.op, "operationId") {
-        Some(id) => format!("`{id}`. {about}"),
-        None => about.to_owned(),
-    };
+    let mut description = format!("`{id}`. {about}");
     // The body: the first request example; the others are described.
+    let mut body = None;
     if let Some(content) = op.op["requestBody"]["content"].as_mapping() {
         let media = content
             .get("application/json")
@@ -149,12 +134,11 @@ fn operation(doc: &Document, op: &Operation) -> Result<Json> {
         let Some((_, _, first)) = examples.first() else {
             bail!("a request body without an example");
         };
-        request["header"] = json!([{ "key": "Content-Type", "value": JSON_UTF8 }]);
-        request["body"] = json!({
+        body = Some(json!({
             "mode": "raw",
             "raw": pretty(first)?,
             "options": { "raw": { "language": "json" } },
-        });
+        }));
         for (name, summary, value) in &examples[1..] {
             description.push_str(&format!(
                 "\n\nOther example body, `{name}`{}:\n\n```json\n{}\n```",
@@ -163,21 +147,39 @@ fn operation(doc: &Document, op: &Operation) -> Result<Json> {
             ));
         }
     }
-    let (saved, code, success) = responses(op.op, &request)?;
+    let content_type = body.as_ref().map(|_| header("Content-Type", JSON_UTF8));
+    let mut request = json!({
+        "method": op.method.to_uppercase(),
+        "header": Vec::from_iter(content_type),
+        "url": url(op.path, &doc.parameters(op)),
+        "body": body,
+    });
+    let mut saved = Vec::new();
+    let mut success = None;
+    for (status, response) in entries(op.op.get("responses")) {
+        // A range (`5XX`) is saved with its first code: Postman's examples
+        // need a number.
+        let code = match status.strip_suffix("XX") {
+            Some(class) => class.parse::<u16>().map(|class| class * 100),
+            None => status.parse::<u16>(),
+        };
+        let Ok(code) = code else { continue };
+        if success.is_none() && (200..300).contains(&code) {
+            success = Some((code, response));
+        }
+        saved.extend(saved_responses(code, response, &request)?);
+    }
+    let Some((code, success)) = success else {
+        bail!("no success response");
+    };
     request["description"] = description.into();
-    let mut item = json!({
-        "name": str_of(op.op, "summary").or(str_of(op.op, "operationId")).unwrap_or(op.path),
+    Ok(json!({
+        "id": id,
+        "name": str_of(op.op, "summary").unwrap_or(&id),
         "request": request,
         "response": saved,
-        "event": [{
-            "listen": "test",
-            "script": { "type": "text/javascript", "exec": tests(code, success)? },
-        }],
-    });
-    if let Some(id) = str_of(op.op, "operationId") {
-        item["id"] = id.into();
-    }
-    Ok(item)
+        "event": [event("test", &tests(code, success)?)],
+    }))
 }
 
 /// The request's URL: `{name}` path segments become Postman path variables;
@@ -187,8 +189,11 @@ fn url(path: &str, params: &[&Value]) -> Json {
         Some(name) => format!(":{name}"),
         None => s.to_owned(),
     };
-    let path = path.trim_start_matches('/');
-    let segments: Vec<String> = path.split('/').map(segment).collect();
+    let segments: Vec<String> = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(segment)
+        .collect();
     let mut raw = format!("{{{{endpoint}}}}/{}", segments.join("/"));
     let (mut variables, mut query) = (Vec::new(), Vec::new());
     for p in params {
@@ -215,74 +220,58 @@ fn url(path: &str, params: &[&Value]) -> Json {
             _ => {}
         }
     }
-    let mut url = json!({ "raw": raw, "host": ["{{endpoint}}"], "path": segments });
-    if !query.is_empty() {
-        url["query"] = query.into();
-    }
-    if !variables.is_empty() {
-        url["variable"] = variables.into();
-    }
-    url
+    let non_empty = |list: Vec<Json>| (!list.is_empty()).then_some(list);
+    json!({
+        "raw": raw,
+        "host": ["{{endpoint}}"],
+        "path": segments,
+        "query": non_empty(query),
+        "variable": non_empty(variables),
+    })
 }
 
-/// Every response example of `op` saved as an answer to `request`, and the
-/// first success response with its status.
-fn responses<'a>(op: &'a Value, request: &Json) -> Result<(Vec<Json>, u16, &'a Value)> {
-    let mut saved = Vec::new();
-    let mut success = None;
-    for (status, response) in entries(op.get("responses")) {
-        // A range (`5XX`) is saved with its first code: Postman's examples
-        // need a number.
-        let code = match status.strip_suffix("XX") {
-            Some(class) => class.parse::<u16>().map(|class| class * 100),
-            None => status.parse::<u16>(),
-        };
-        let Ok(code) = code else { continue };
-        if success.is_none() && (200..300).contains(&code) {
-            success = Some((code, response));
-        }
-        let media = response["content"].get("application/json");
-        let content_type =
-            media.map(|_| json!({ "key": "Content-Type", "value": "application/json" }));
-        let request_id = entries(response.get("headers"))
-            .find(|(k, _)| k.eq_ignore_ascii_case("x-request-id"))
-            .and_then(|(k, h)| Some(json!({ "key": k, "value": str_of(h, "example")? })));
-        let header: Vec<Json> = content_type.into_iter().chain(request_id).collect();
-        let reason = reason(code);
-        let mut add = |label: String, body: String, language: &str| {
-            saved.push(json!({
-                "name": label,
-                "originalRequest": request,
-                "status": reason,
-                "code": code,
-                "_postman_previewlanguage": language,
-                "header": header,
-                "body": body,
-            }));
-        };
-        let Some(media) = media else {
-            add(format!("{code} {reason}"), String::new(), "text");
-            continue;
-        };
-        let examples = examples(media);
-        if examples.is_empty() {
-            bail!("response {code} has no example");
-        }
-        for (name, summary, value) in examples {
-            let label = format!("{code} {}", summary.unwrap_or(name));
-            add(label, pretty(value)?, "json");
-        }
-    }
-    let Some((code, response)) = success else {
-        bail!("no success response");
+/// Every example of a response, saved as an answer to `request`.
+fn saved_responses(code: u16, response: &Value, request: &Json) -> Result<Vec<Json>> {
+    let reason = reason(code);
+    let media = response["content"].get("application/json");
+    let content_type = media.map(|_| header("Content-Type", "application/json"));
+    let request_id = entries(response.get("headers"))
+        .find(|(k, _)| k.eq_ignore_ascii_case("x-request-id"))
+        .and_then(|(k, h)| Some(header(k, str_of(h, "example")?)));
+    let headers = Vec::from_iter(content_type.into_iter().chain(request_id));
+    let answer = |name: String, body: String, language: &str| {
+        json!({
+            "name": name,
+            "originalRequest": request,
+            "status": reason,
+            "code": code,
+            "_postman_previewlanguage": language,
+            "header": headers,
+            "body": body,
+        })
     };
-    Ok((saved, code, response))
+    let Some(media) = media else {
+        return Ok(vec![answer(
+            format!("{code} {reason}"),
+            String::new(),
+            "text",
+        )]);
+    };
+    let examples = examples(media);
+    if examples.is_empty() {
+        bail!("response {code} has no example");
+    }
+    let answers = examples.into_iter().map(|(name, summary, value)| {
+        let name = format!("{code} {}", summary.unwrap_or(name));
+        Ok(answer(name, pretty(value)?, "json"))
+    });
+    answers.collect()
 }
 
 /// The tests of a request: the documented success status, the request id,
 /// the body's schema, and the ids that the response's links pass on.
-fn tests(code: u16, response: &Value) -> Result<Vec<String>> {
-    let mut out = lines(&format!(
+fn tests(code: u16, response: &Value) -> Result<String> {
+    let mut out = format!(
         r#"pm.test("status is {code} {}, as documented", function () {{
     pm.response.to.have.status({code});
 }});
@@ -290,57 +279,51 @@ pm.test("X-request-id is set", function () {{
     pm.expect(pm.response.headers.get("X-request-id")).to.be.a("string").that.is.not.empty;
 }});"#,
         reason(code)
-    ));
+    );
     if let Some(schema) = response["content"]["application/json"].get("schema") {
         let name = schema["title"].as_str().unwrap_or("the success schema");
         let schema = serde_json::to_string(&json_schema(schema)).context("writing a schema")?;
-        out.extend(lines(&format!(
-            r#"pm.test("the body matches {name}", function () {{
+        out.push_str(&format!(
+            r#"
+pm.test("the body matches {name}", function () {{
     pm.response.to.have.jsonSchema({schema}, {{ strict: false }});
 }});"#
-        )));
+        ));
     }
     let links = entries(response.get("links")).flat_map(|(_, l)| entries(l.get("parameters")));
     for (param, expr) in links {
-        if let Some(field) = expr
+        let field = expr
             .as_str()
-            .and_then(|e| e.strip_prefix("$response.body#/"))
-        {
-            let line = format!(
-                "if (pm.response.code === {code}) {{ pm.collectionVariables.set(\"{}\", pm.response.json()[\"{field}\"]); }}",
-                variable_for(param)
-            );
-            if !out.contains(&line) {
-                out.push(line);
-            }
+            .and_then(|e| e.strip_prefix("$response.body#/"));
+        let Some(field) = field else { continue };
+        let line = format!(
+            "\nif (pm.response.code === {code}) {{ pm.collectionVariables.set(\"{}\", pm.response.json()[\"{field}\"]); }}",
+            variable_for(param)
+        );
+        if !out.contains(&line) {
+            out.push_str(&line);
         }
     }
     Ok(out)
 }
 
-/// A 3.0 schema (dereferenced) as plain JSON Schema for Postman's
-/// `jsonSchema` assertion (ajv): `nullable` becomes a `null` type, and
-/// descriptions, examples, extensions and the OpenAPI-only keywords are left
-/// out. (`crate::dialect` translates for validating examples: it closes
-/// objects and keeps descriptions and OpenAPI formats, which this must not.)
+/// A 3.0 schema (dereferenced) as JSON Schema for Postman's `jsonSchema`
+/// assertion (ajv): the 3.1 rendition's translation ([`crate::rendition31`])
+/// without descriptions, examples, extensions and OpenAPI-only keywords.
+/// (`crate::dialect` translates for validating examples: it closes objects
+/// and keeps descriptions and OpenAPI formats, which this must not.)
 fn json_schema(schema: &Value) -> Value {
     map_schema(schema, &|m| {
-        let nullable = m.get("nullable").and_then(Value::as_bool) == Some(true);
-        let mut out = Mapping::new();
-        for (k, v) in m {
-            let v = match (k.as_str().unwrap_or(""), v) {
-                ("example" | "nullable" | "discriminator" | "xml" | "externalDocs", _)
-                | ("description", _) => continue,
-                (key, _) if key.starts_with("x-") => continue,
-                ("type", _) if nullable => Value::Sequence(vec![v.clone(), "null".into()]),
-                // ajv refuses a schema with one of OpenAPI's own formats
-                // (int32, password, ...).
-                ("format", _) if !JSON_SCHEMA_FORMATS.split(' ').any(|f| v == f) => continue,
-                _ => v.clone(),
-            };
-            out.insert(k.clone(), v);
-        }
-        Value::Mapping(out)
+        let mut m = m.clone();
+        m.retain(|k, v| {
+            let k = k.as_str().unwrap_or("");
+            let annotation = "description example discriminator xml externalDocs";
+            // ajv refuses a schema with one of OpenAPI's own formats (int32,
+            // password, ...).
+            let openapi_format = k == "format" && !JSON_SCHEMA_FORMATS.split(' ').any(|f| v == f);
+            !annotation.split(' ').any(|a| a == k) && !k.starts_with("x-") && !openapi_format
+        });
+        crate::rendition31::schema(&m)
     })
 }
 
@@ -365,15 +348,33 @@ fn pretty(v: &Value) -> Result<String> {
     serde_json::to_string_pretty(v).context("writing an example as JSON")
 }
 
-/// A script as Postman stores it: one string per line.
-fn lines(script: &str) -> Vec<String> {
-    script.lines().map(str::to_owned).collect()
+fn header(key: &str, value: &str) -> Json {
+    json!({ "key": key, "value": value })
+}
+
+/// A script run on `listen`, as Postman stores it: one string per line.
+fn event(listen: &str, script: &str) -> Json {
+    let exec: Vec<&str> = script.lines().collect();
+    json!({ "listen": listen, "script": { "type": "text/javascript", "exec": exec } })
 }
 
 /// The reason phrase of a status code.
 fn reason(code: u16) -> &'static str {
     let status = http::StatusCode::from_u16(code).ok();
     status.and_then(|s| s.canonical_reason()).unwrap_or("")
+}
+
+/// `v` without `null` members: the parts a request or folder may lack are
+/// `None` until here, and Postman expects them left out.
+fn without_nulls(v: Json) -> Json {
+    match v {
+        Json::Object(o) => {
+            let kept = o.into_iter().filter(|(_, v)| !v.is_null());
+            Json::Object(kept.map(|(k, v)| (k, without_nulls(v))).collect())
+        }
+        Json::Array(a) => Json::Array(a.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -415,6 +416,8 @@ mod tests {
         assert!(tests.contains("pm.response.to.have.status(201)"), "{tests}");
         assert!(tests.contains(r#"set(\"config_id\""#), "{tests}");
         assert_eq!(requests[4]["response"][0]["body"], "");
+        // What a request does not have is left out, not null.
+        assert_eq!(requests[1]["request"].get("body"), None);
 
         // Every variable used is defined.
         let defined = each(&c["variable"], "key");

@@ -31,7 +31,14 @@ pub fn to_3_1(source: &Document) -> Value {
                 let s = s.iter().map(|(n, s)| (n.clone(), map_schema(s, &schema)));
                 Some(Value::Mapping(s.collect()))
             }
-            ("servers", Value::Sequence(s)) => Some(s.iter().map(without_descriptions).collect()),
+            // A server's variables.
+            ("variables", Value::Mapping(vars)) => {
+                let mut vars = vars.clone();
+                for var in vars.values_mut().filter_map(Value::as_mapping_mut) {
+                    var.remove("description");
+                }
+                Some(vars.into())
+            }
             _ => None,
         }),
     };
@@ -85,23 +92,12 @@ fn write_out_callbacks(doc: &Document, op: &mut Value, webhooks: &mut Mapping) {
     }
 }
 
-/// A server without `description` on its variables.
-fn without_descriptions(server: &Value) -> Value {
-    let mut server = server.clone();
-    if let Some(Value::Mapping(vars)) = server.get_mut("variables") {
-        for var in vars.values_mut().filter_map(Value::as_mapping_mut) {
-            var.remove("description");
-        }
-    }
-    server
-}
-
 /// One 3.0 schema object as 3.1, its subschemas already rewritten:
 /// `nullable: true` becomes a `null` type and enum value (without a `type`,
 /// `anyOf` the schema and `{type: 'null'}`), `example` becomes `examples`,
 /// and boolean exclusive bounds take the bound's value. Everything else
 /// (`format: password`, `writeOnly`, extensions) is kept.
-fn schema(m: &Mapping) -> Value {
+pub fn schema(m: &Mapping) -> Value {
     let flag = |key: &str| m.get(key).and_then(Value::as_bool) == Some(true);
     let nullable = flag("nullable");
     let with_null = |v: &Value, null: Value| {
@@ -136,7 +132,7 @@ fn schema(m: &Mapping) -> Value {
 mod tests {
     use super::*;
 
-    use crate::document::{keys, y};
+    use crate::document::{doc, keys, y};
 
     #[test]
     fn schemas_become_3_1() {
@@ -161,8 +157,7 @@ mod tests {
     /// descriptions.
     #[test]
     fn callbacks_become_webhooks() {
-        let got = to_3_1(&Document {
-            root: y(r#"
+        let got = to_3_1(&doc(r#"
 openapi: 3.0.3
 servers:
   - url: https://{region}.example.com
@@ -183,8 +178,7 @@ components:
   callbacks:
     Thing: {'{$request.body#/url}': {$ref: '#/paths/~1things/post/callbacks/thing/%7B$request.body%23~1url%7D'}}
   schemas: {T: {type: string, nullable: true}}
-"#),
-        });
+"#));
         let hook = y("thing: {post: {operationId: NotifyThing, requestBody: {content: {application/json: {schema: {type: object, examples: [{a: 1}]}}}}}}");
         let top = ["openapi", "servers", "paths", "webhooks", "components"];
         assert_eq!(keys(&got), top);
