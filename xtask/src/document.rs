@@ -27,7 +27,6 @@ pub enum Side {
     Neutral,
 }
 
-/// A loaded OpenAPI document.
 pub struct Document {
     pub root: Value,
 }
@@ -94,7 +93,6 @@ impl Document {
         v
     }
 
-    /// A component schema by name.
     pub fn schema(&self, name: &str) -> Option<&Value> {
         self.get("components")?.get("schemas")?.get(name)
     }
@@ -310,7 +308,6 @@ impl<'a> Nodes<'a> {
         }
     }
 
-    /// A schema and every schema nested in it.
     fn schema(&mut self, at: &str, schema: &'a Value) {
         if schema.is_mapping() {
             self.push(at, Kind::Schema, schema);
@@ -400,7 +397,6 @@ pub fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// `{$ref: target}`.
 pub fn reference(target: &str) -> Value {
     Value::Mapping(Mapping::from_iter([("$ref".into(), target.into())]))
 }
@@ -447,7 +443,6 @@ pub fn str_of<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
     v.get(key).and_then(Value::as_str)
 }
 
-/// Whether `v.key` is `true`.
 pub fn is_true(v: &Value, key: &str) -> bool {
     v.get(key).and_then(Value::as_bool) == Some(true)
 }
@@ -457,19 +452,17 @@ pub fn to_json(v: &Value) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-/// A YAML value written in a test.
 #[cfg(test)]
 pub fn y(s: &str) -> Value {
     serde_yaml::from_str(s).unwrap()
 }
 
-/// A document written in a test.
 #[cfg(test)]
 pub fn doc(s: &str) -> Document {
     Document::parse(s, "test").unwrap()
 }
 
-/// The keys of a mapping, in order (for tests).
+/// The keys of a mapping, in order.
 #[cfg(test)]
 pub fn keys(v: &Value) -> Vec<&str> {
     v.as_mapping()

@@ -143,7 +143,7 @@ impl Checker {
                 Some(_) => format!("{at}/{}", escape(rule)),
                 None => format!("{at} ({rule})"),
             };
-            self.rule(&here, references(node, rule), node.get("x-source"));
+            self.rule(&here, node, rule);
         }
         for (key, _) in entries(node.get("x-source")) {
             if key != "*" && !rules.contains(&key) {
@@ -162,13 +162,15 @@ impl Checker {
                 let problem = format!("{here}: an entry of `{list}` needs a `{field}`");
                 self.report.problems.push(problem);
             }
-            self.rule(&here, references(entry, field), entry.get("x-source"));
+            self.rule(&here, entry, field);
         }
     }
 
-    fn rule(&mut self, here: &str, refs: Vec<&str>, given: Option<&Value>) {
+    /// One rule of `node`: counted, and its source checked.
+    fn rule(&mut self, here: &str, node: &Value, rule: &str) {
         self.report.rules += 1;
-        let keys: Result<Vec<String>, String> = match (refs.is_empty(), given) {
+        let refs = references(node, rule);
+        let keys: Result<Vec<String>, String> = match (refs.is_empty(), node.get("x-source")) {
             (true, None) => Err("no x-source".to_owned()),
             (true, Some(_)) => Err("x-source does not give a reference for it".to_owned()),
             (false, _) => refs.iter().map(|r| self.key(r)).collect(),
