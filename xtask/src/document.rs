@@ -27,7 +27,6 @@ pub enum Side {
     Neutral,
 }
 
-/// A loaded OpenAPI document.
 pub struct Document {
     pub root: Value,
 }
@@ -83,26 +82,17 @@ impl Document {
     }
 
     /// Follows local `$ref`s to the end of the chain.
-    pub fn resolve<'a>(&'a self, v: &'a Value) -> &'a Value {
-        self.located(v, String::new()).0
-    }
-
-    /// A value and the JSON pointer of where it is defined: `at` itself, or
-    /// the target of its `$ref` chain.
-    pub fn located<'a>(&'a self, v: &'a Value, at: String) -> (&'a Value, String) {
-        let (mut v, mut at) = (v, at);
+    pub fn resolve<'a>(&'a self, mut v: &'a Value) -> &'a Value {
         for _ in 0..16 {
-            let Some(r) = str_of(v, "$ref").and_then(|r| r.strip_prefix('#')) else {
+            let Some(target) = str_of(v, "$ref").and_then(|r| self.pointer(r.strip_prefix('#')?))
+            else {
                 break;
             };
-            let Some(target) = self.pointer(r) else { break };
             v = target;
-            at = percent_decode(r);
         }
-        (v, at)
+        v
     }
 
-    /// A component schema by name.
     pub fn schema(&self, name: &str) -> Option<&Value> {
         self.get("components")?.get("schemas")?.get(name)
     }
@@ -201,98 +191,128 @@ impl Document {
         seq(schema.get("allOf")).find_map(|part| self.find(part, pred))
     }
 
-    /// Walks every place of the document that holds a schema, a parameter,
-    /// a response or an operation, in the document's order: component
-    /// schemas, parameters, headers, request bodies, responses and security
-    /// schemes, then the paths with their callbacks. A `$ref` parameter,
-    /// response or body is visited where it is defined, not where it is used.
-    pub fn walk<'a>(&'a self, v: &mut dyn Visit<'a>) {
+    /// Every place of the document that holds a schema, a parameter, a
+    /// response or an operation, in the document's order: the components,
+    /// then the paths with their callbacks. A `$ref` parameter, response or
+    /// body is listed where it is defined, not where it is used.
+    pub fn nodes(&self) -> Vec<Node<'_>> {
+        let mut out = Nodes(Vec::new());
         let components = self.get("components");
         let kinds = "schemas parameters headers requestBodies responses securitySchemes";
         for kind in kinds.split_whitespace() {
             for (name, x) in entries(components.and_then(|c| c.get(kind))) {
                 let at = format!("/components/{kind}/{}", escape(name));
                 match kind {
-                    "schemas" => self.walk_schema(v, &at, x),
-                    "parameters" => self.walk_parameter(v, &at, x, Side::Request),
-                    "headers" => self.walk_parameter(v, &at, x, Side::Response),
-                    "requestBodies" => self.walk_content(v, &at, x, Side::Request),
-                    "responses" => self.walk_response(v, &at, x),
-                    _ => v.security_scheme(&at, x),
+                    "schemas" => out.schema(&at, x),
+                    "parameters" => out.parameter(&at, x, Side::Request),
+                    "headers" => out.parameter(&at, x, Side::Response),
+                    "requestBodies" => out.content(&at, x, Side::Request),
+                    "responses" => out.response(&at, x),
+                    _ => out.push(&at, Kind::SecurityScheme, x),
                 }
             }
         }
         for (path, item) in entries(self.get("paths")) {
-            self.walk_path_item(v, &format!("/paths/{}", escape(path)), item);
+            out.path_item(&format!("/paths/{}", escape(path)), item);
         }
+        out.0
+    }
+}
+
+/// What a node of [`Document::nodes`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// An operation, those of callbacks included.
+    Operation,
+    /// A parameter or a header.
+    Parameter(Side),
+    Response,
+    /// A media type of a body, parameter or header.
+    Media(Side),
+    /// Any schema object, `$ref`s included.
+    Schema,
+    SecurityScheme,
+}
+
+/// A place of the document: its JSON pointer, what it is, its value.
+pub struct Node<'a> {
+    pub at: String,
+    pub kind: Kind,
+    pub value: &'a Value,
+}
+
+struct Nodes<'a>(Vec<Node<'a>>);
+
+impl<'a> Nodes<'a> {
+    fn push(&mut self, at: &str, kind: Kind, value: &'a Value) {
+        let at = at.to_owned();
+        self.0.push(Node { at, kind, value });
     }
 
-    fn walk_path_item<'a>(&'a self, v: &mut dyn Visit<'a>, at: &str, item: &'a Value) {
+    fn path_item(&mut self, at: &str, item: &'a Value) {
         for (i, p) in seq(item.get("parameters")).enumerate() {
-            self.walk_parameter(v, &format!("{at}/parameters/{i}"), p, Side::Request);
+            self.parameter(&format!("{at}/parameters/{i}"), p, Side::Request);
         }
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             let at = format!("{at}/{method}");
-            v.operation(&at, op);
+            self.push(&at, Kind::Operation, op);
             for (i, p) in seq(op.get("parameters")).enumerate() {
-                self.walk_parameter(v, &format!("{at}/parameters/{i}"), p, Side::Request);
+                self.parameter(&format!("{at}/parameters/{i}"), p, Side::Request);
             }
             if let Some(body) = op.get("requestBody") {
-                self.walk_content(v, &format!("{at}/requestBody"), body, Side::Request);
+                self.content(&format!("{at}/requestBody"), body, Side::Request);
             }
             for (code, r) in entries(op.get("responses")) {
-                self.walk_response(v, &format!("{at}/responses/{}", escape(code)), r);
+                self.response(&format!("{at}/responses/{}", escape(code)), r);
             }
             for (name, callback) in entries(op.get("callbacks")) {
                 for (expr, item) in entries(Some(callback)) {
                     let at = format!("{at}/callbacks/{}/{}", escape(name), escape(expr));
-                    self.walk_path_item(v, &at, item);
+                    self.path_item(&at, item);
                 }
             }
         }
     }
 
-    fn walk_parameter<'a>(&'a self, v: &mut dyn Visit<'a>, at: &str, p: &'a Value, side: Side) {
+    fn parameter(&mut self, at: &str, p: &'a Value, side: Side) {
         if p.get("$ref").is_some() {
             return;
         }
-        v.parameter(at, p, side);
+        self.push(at, Kind::Parameter(side), p);
         if let Some(schema) = p.get("schema") {
-            self.walk_schema(v, &format!("{at}/schema"), schema);
+            self.schema(&format!("{at}/schema"), schema);
         }
-        self.walk_content(v, at, p, side);
+        self.content(at, p, side);
     }
 
-    fn walk_response<'a>(&'a self, v: &mut dyn Visit<'a>, at: &str, r: &'a Value) {
+    fn response(&mut self, at: &str, r: &'a Value) {
         if r.get("$ref").is_some() {
             return;
         }
-        v.response(at, r);
+        self.push(at, Kind::Response, r);
         for (name, h) in entries(r.get("headers")) {
-            let at = format!("{at}/headers/{}", escape(name));
-            self.walk_parameter(v, &at, h, Side::Response);
+            self.parameter(&format!("{at}/headers/{}", escape(name)), h, Side::Response);
         }
-        self.walk_content(v, at, r, Side::Response);
+        self.content(at, r, Side::Response);
     }
 
     /// The media types under `holder.content` (a `$ref` holder has none).
-    fn walk_content<'a>(&'a self, v: &mut dyn Visit<'a>, at: &str, holder: &'a Value, side: Side) {
+    fn content(&mut self, at: &str, holder: &'a Value, side: Side) {
         for (mt, media) in entries(holder.get("content")) {
             let at = format!("{at}/content/{}", escape(mt));
-            v.media(&at, media, side);
+            self.push(&at, Kind::Media(side), media);
             if let Some(schema) = media.get("schema") {
-                self.walk_schema(v, &format!("{at}/schema"), schema);
+                self.schema(&format!("{at}/schema"), schema);
             }
         }
     }
 
-    /// A schema and every schema nested in it.
-    fn walk_schema<'a>(&'a self, v: &mut dyn Visit<'a>, at: &str, schema: &'a Value) {
+    fn schema(&mut self, at: &str, schema: &'a Value) {
         if schema.is_mapping() {
-            v.schema(at, schema);
+            self.push(at, Kind::Schema, schema);
             for (path, child) in subschemas(schema) {
-                self.walk_schema(v, &format!("{at}/{path}"), child);
+                self.schema(&format!("{at}/{path}"), child);
             }
         }
     }
@@ -343,22 +363,6 @@ pub fn map_schema(schema: &Value, f: &dyn Fn(&Mapping) -> Value) -> Value {
     }
 }
 
-/// What [`Document::walk`] reports; every method has a default that does
-/// nothing. `at` is the JSON pointer of the value.
-pub trait Visit<'a> {
-    /// An operation, those of callbacks included.
-    fn operation(&mut self, _at: &str, _op: &'a Value) {}
-    /// A parameter or a header (not a `$ref`).
-    fn parameter(&mut self, _at: &str, _p: &'a Value, _side: Side) {}
-    /// A response (not a `$ref`).
-    fn response(&mut self, _at: &str, _r: &'a Value) {}
-    /// A media type of a body, parameter or header.
-    fn media(&mut self, _at: &str, _media: &'a Value, _side: Side) {}
-    /// Any schema object, `$ref`s included.
-    fn schema(&mut self, _at: &str, _schema: &'a Value) {}
-    fn security_scheme(&mut self, _at: &str, _scheme: &'a Value) {}
-}
-
 /// A copy of `v` in which `replace` may rewrite the value under any key
 /// (`Some`), walking the rest; example values (`example`, `examples`) and
 /// extensions (`x-*`) are data and are copied as they are.
@@ -393,7 +397,6 @@ pub fn unescape(token: &str) -> String {
     token.replace("~1", "/").replace("~0", "~")
 }
 
-/// `{$ref: target}`.
 pub fn reference(target: &str) -> Value {
     Value::Mapping(Mapping::from_iter([("$ref".into(), target.into())]))
 }
@@ -440,7 +443,6 @@ pub fn str_of<'v>(v: &'v Value, key: &str) -> Option<&'v str> {
     v.get(key).and_then(Value::as_str)
 }
 
-/// Whether `v.key` is `true`.
 pub fn is_true(v: &Value, key: &str) -> bool {
     v.get(key).and_then(Value::as_bool) == Some(true)
 }
@@ -450,19 +452,17 @@ pub fn to_json(v: &Value) -> serde_json::Value {
     serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
 }
 
-/// A YAML value written in a test.
 #[cfg(test)]
 pub fn y(s: &str) -> Value {
     serde_yaml::from_str(s).unwrap()
 }
 
-/// A document written in a test.
 #[cfg(test)]
 pub fn doc(s: &str) -> Document {
     Document::parse(s, "test").unwrap()
 }
 
-/// The keys of a mapping, in order (for tests).
+/// The keys of a mapping, in order.
 #[cfg(test)]
 pub fn keys(v: &Value) -> Vec<&str> {
     v.as_mapping()
@@ -489,8 +489,6 @@ components:
 "#);
         let x = d.schema("X").unwrap();
         assert_eq!(d.resolve(x), d.schema("Y").unwrap());
-        let (_, at) = d.located(x, "/components/schemas/X".into());
-        assert_eq!(at, "/components/schemas/Y");
         assert!(d.pointer("#/paths/~1a~1%7Bid%7D/get").is_some());
         assert_eq!(escape("/a/{id}~"), "~1a~1{id}~0");
         assert_eq!(d.operations()[0].id(), "A");

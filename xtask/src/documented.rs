@@ -20,7 +20,7 @@ use serde_json::Value as Json;
 
 use crate::check::Check;
 use crate::dialect::{self, Failure};
-use crate::document::{escape, pointer, reference, str_of, Document, Side, Value, Visit};
+use crate::document::{escape, pointer, reference, str_of, Document, Kind, Side, Value};
 
 pub const DIR: &str = "openapi/documented";
 
@@ -260,10 +260,11 @@ impl Entry {
             .operation
             .as_deref()
             .with_context(|| format!("{DIR}/index.yaml: {} needs an operation", self.file))?;
-        let mut ops = Operations(Vec::new());
-        doc.walk(&mut ops);
-        ops.0
+        let ops = doc
+            .nodes()
             .into_iter()
+            .filter(|n| n.kind == Kind::Operation);
+        ops.map(|n| n.value)
             .find(|op| str_of(op, "operationId") == Some(id))
             .with_context(|| format!("{DIR}/index.yaml: no operation {id} in the document"))
     }
@@ -275,14 +276,5 @@ impl Entry {
             (Part::Response, Some(status)) => format!("{op} {status} response"),
             (part, _) => format!("{op} {}", format!("{part:?}").to_lowercase()),
         }
-    }
-}
-
-/// Every operation of the document, callbacks' included.
-struct Operations<'a>(Vec<&'a Value>);
-
-impl<'a> Visit<'a> for Operations<'a> {
-    fn operation(&mut self, _at: &str, op: &'a Value) {
-        self.0.push(op);
     }
 }

@@ -1,7 +1,7 @@
 //! Every example the document holds, with the schema it must satisfy.
 
 use crate::document::{
-    entries, escape, reference, to_json, unescape, Document, Side, Value, Visit,
+    entries, escape, reference, to_json, unescape, Document, Kind, Mapping, Node, Side, Value,
 };
 
 /// One example found in the document.
@@ -27,68 +27,62 @@ impl Example {
 
 /// Collects the examples of the whole document.
 pub fn collect(doc: &Document) -> Vec<Example> {
-    let mut c = Collector {
-        doc,
-        found: Vec::new(),
-    };
-    doc.walk(&mut c);
-    c.found
+    let mut found = Vec::new();
+    for Node { at, kind, value } in doc.nodes() {
+        match kind {
+            Kind::Parameter(side) if value.get("schema").is_some() => {
+                examples_of(doc, value, &at, side, &mut found);
+            }
+            Kind::Media(side) => examples_of(doc, value, &at, side, &mut found),
+            Kind::Schema => found.extend(own_example(&at, value)),
+            _ => {}
+        }
+    }
+    found
 }
 
-struct Collector<'a> {
-    doc: &'a Document,
-    found: Vec<Example>,
-}
-
-impl Collector<'_> {
-    fn push(&mut self, pointer: String, value: &Value, schema: Value, side: Side) {
-        self.found.push(Example {
+/// `example` and `examples` of a parameter, header or media type.
+fn examples_of(doc: &Document, holder: &Value, at: &str, side: Side, found: &mut Vec<Example>) {
+    let schema = holder
+        .get("schema")
+        .cloned()
+        .unwrap_or(Value::Mapping(Mapping::new()));
+    let mut push = |pointer: String, value: &Value| {
+        let (value, schema) = (to_json(value), schema.clone());
+        found.push(Example {
             pointer,
-            value: to_json(value),
+            value,
             schema,
             side,
         });
+    };
+    if let Some(example) = holder.get("example") {
+        push(format!("{at}/example"), example);
     }
-
-    /// `example` and `examples` of a parameter, header or media type.
-    fn examples_of(&mut self, holder: &Value, at: &str, side: Side) {
-        let schema = (holder.get("schema").cloned()).unwrap_or(Value::Mapping(Default::default()));
-        if let Some(example) = holder.get("example") {
-            self.push(format!("{at}/example"), example, schema.clone(), side);
-        }
-        for (name, ex) in entries(holder.get("examples")) {
-            if let Some(value) = self.doc.resolve(ex).get("value") {
-                let at = format!("{at}/examples/{}/value", escape(name));
-                self.push(at, value, schema.clone(), side);
-            }
+    for (name, ex) in entries(holder.get("examples")) {
+        if let Some(value) = doc.resolve(ex).get("value") {
+            push(format!("{at}/examples/{}/value", escape(name)), value);
         }
     }
 }
 
-impl<'a> Visit<'a> for Collector<'_> {
-    fn parameter(&mut self, at: &str, p: &'a Value, side: Side) {
-        if p.get("schema").is_some() {
-            self.examples_of(p, at, side);
-        }
-    }
-
-    fn media(&mut self, at: &str, media: &'a Value, side: Side) {
-        self.examples_of(media, at, side);
-    }
-
-    /// A schema's own `example`. A component's is checked against its
-    /// `$ref`, so that it counts as an instance of the named schema.
-    fn schema(&mut self, at: &str, schema: &'a Value) {
-        let (Some(example), None) = (schema.get("example"), schema.get("$ref")) else {
-            return;
-        };
-        let component = at
-            .strip_prefix("/components/schemas/")
-            .filter(|name| !name.contains('/'));
-        let schema = match component {
-            Some(name) => reference(&format!("#/components/schemas/{}", unescape(name))),
-            None => schema.clone(),
-        };
-        self.push(format!("{at}/example"), example, schema, Side::Neutral);
-    }
+/// A schema's own `example`. A component's is checked against its `$ref`,
+/// so that it counts as an instance of the named schema.
+fn own_example(at: &str, schema: &Value) -> Option<Example> {
+    let (Some(example), None) = (schema.get("example"), schema.get("$ref")) else {
+        return None;
+    };
+    let component = at
+        .strip_prefix("/components/schemas/")
+        .filter(|name| !name.contains('/'));
+    let schema = match component {
+        Some(name) => reference(&format!("#/components/schemas/{}", unescape(name))),
+        None => schema.clone(),
+    };
+    Some(Example {
+        pointer: format!("{at}/example"),
+        value: to_json(example),
+        schema,
+        side: Side::Neutral,
+    })
 }

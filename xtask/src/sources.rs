@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::document::{entries, escape, is_true, seq, str_of, Document, Side, Value, Visit};
+use crate::document::{entries, escape, is_true, seq, str_of, Document, Kind, Node, Value};
 
 /// The schema keywords that are rules.
 pub const KEYWORDS: &str = "minLength maxLength pattern format minimum maximum \
@@ -100,7 +100,28 @@ pub fn check(doc: &Document) -> Report {
         );
         c.report.problems.push(problem);
     }
-    doc.walk(&mut c);
+    for Node { at, kind, value } in doc.nodes() {
+        let at = at.as_str();
+        match kind {
+            Kind::Schema => {
+                let keywords = KEYWORDS.split_whitespace();
+                let rules: Vec<&str> = keywords.filter(|k| is_rule(value, k)).collect();
+                c.node(at, value, &rules);
+                c.listed(at, value, "x-rules", "rule");
+            }
+            Kind::Parameter(_) => {
+                let required = is_true(value, "required");
+                c.node(at, value, if required { &["required"] } else { &[] });
+            }
+            Kind::Response => {
+                c.node(at, value, &["status"]);
+                c.listed(at, value, "x-error-codes", "code");
+            }
+            Kind::Operation => c.listed(at, value, "x-rules", "rule"),
+            Kind::SecurityScheme => c.node(at, value, &["scheme"]),
+            Kind::Media(_) => {}
+        }
+    }
     c.report
 }
 
@@ -122,7 +143,7 @@ impl Checker {
                 Some(_) => format!("{at}/{}", escape(rule)),
                 None => format!("{at} ({rule})"),
             };
-            self.rule(&here, references(node, rule), node.get("x-source"));
+            self.rule(&here, node, rule);
         }
         for (key, _) in entries(node.get("x-source")) {
             if key != "*" && !rules.contains(&key) {
@@ -141,13 +162,15 @@ impl Checker {
                 let problem = format!("{here}: an entry of `{list}` needs a `{field}`");
                 self.report.problems.push(problem);
             }
-            self.rule(&here, references(entry, field), entry.get("x-source"));
+            self.rule(&here, entry, field);
         }
     }
 
-    fn rule(&mut self, here: &str, refs: Vec<&str>, given: Option<&Value>) {
+    /// One rule of `node`: counted, and its source checked.
+    fn rule(&mut self, here: &str, node: &Value, rule: &str) {
         self.report.rules += 1;
-        let keys: Result<Vec<String>, String> = match (refs.is_empty(), given) {
+        let refs = references(node, rule);
+        let keys: Result<Vec<String>, String> = match (refs.is_empty(), node.get("x-source")) {
             (true, None) => Err("no x-source".to_owned()),
             (true, Some(_)) => Err("x-source does not give a reference for it".to_owned()),
             (false, _) => refs.iter().map(|r| self.key(r)).collect(),
@@ -173,35 +196,6 @@ impl Checker {
             return Err("`ours` needs the reason (`ours: <why>`)".to_owned());
         }
         Ok(key.to_owned())
-    }
-}
-
-impl<'a> Visit<'a> for Checker {
-    fn schema(&mut self, at: &str, schema: &'a Value) {
-        let rules: Vec<&str> = KEYWORDS
-            .split_whitespace()
-            .filter(|k| is_rule(schema, k))
-            .collect();
-        self.node(at, schema, &rules);
-        self.listed(at, schema, "x-rules", "rule");
-    }
-
-    fn parameter(&mut self, at: &str, p: &'a Value, _side: Side) {
-        let required = is_true(p, "required");
-        self.node(at, p, if required { &["required"] } else { &[] });
-    }
-
-    fn response(&mut self, at: &str, r: &'a Value) {
-        self.node(at, r, &["status"]);
-        self.listed(at, r, "x-error-codes", "code");
-    }
-
-    fn operation(&mut self, at: &str, op: &'a Value) {
-        self.listed(at, op, "x-rules", "rule");
-    }
-
-    fn security_scheme(&mut self, at: &str, scheme: &'a Value) {
-        self.node(at, scheme, &["scheme"]);
     }
 }
 
