@@ -1,10 +1,12 @@
-//! What the reference shows, read from the document: `$ref`s followed,
-//! `allOf` merged, each rule with its sources. No Markdown here; the printer
-//! only reads plain text (`summary`, `description`, ...) off the nodes kept.
+//! What the reference shows that takes walking the document: `$ref`s
+//! followed, `allOf` merged, fields listed, types and named parts found.
+//! Everything else (summaries, descriptions, `x-rules`, `x-error-codes`,
+//! sources) the printer reads straight off the resolved nodes kept here.
 //!
 //! A named schema (a component, or one written inline with a `title`, as the
-//! document does for generators' sake) and a component response are read
-//! once, where they are defined; where one is used, only its name is kept.
+//! document does for generators' sake) and a component response, request
+//! body or header are read once, where they are defined; where one is used,
+//! only its name is kept.
 
 use crate::document::METHODS;
 use crate::document::{entries, is_true, seq, str_of, subschemas, Document, Operation, Value};
@@ -23,11 +25,14 @@ const SHOWN: &str = "format minLength maxLength minimum maximum exclusiveMinimum
 pub struct Reference<'a> {
     /// `info`, `servers`, `security` and `x-sources` are printed as written.
     pub root: &'a Value,
-    pub schemes: Vec<(&'a str, &'a Value, Sources<'a>)>,
+    pub schemes: Vec<(&'a str, &'a Value)>,
     pub operations: Vec<Op<'a>>,
-    /// Each callback: its name, the operations that register it, its requests.
-    pub notifications: Vec<(&'a str, Vec<String>, Vec<Op<'a>>)>,
-    pub responses: Vec<(&'a str, Response<'a>)>,
+    pub notifications: Vec<Notification<'a>>,
+    /// The component responses and request bodies, keyed by their names.
+    pub responses: Vec<Message<'a>>,
+    pub bodies: Vec<Message<'a>>,
+    /// The component headers, named as components.
+    pub headers: Vec<Row<'a>>,
     pub schemas: Vec<Schema<'a>>,
     pub discrepancies: Vec<Discrepancy>,
 }
@@ -38,24 +43,27 @@ pub struct Op<'a> {
     pub method: &'a str,
     pub path: &'a str,
     pub node: &'a Value,
-    pub rules: Vec<(&'a str, Sources<'a>)>,
-    pub params: Vec<Field<'a>>,
-    /// The request body (resolved) and its contents.
-    pub body: Option<(&'a Value, Vec<Media<'a>>)>,
-    pub responses: Vec<Response<'a>>,
+    pub params: Vec<Row<'a>>,
+    pub body: Option<Message<'a>>,
+    pub responses: Vec<Message<'a>>,
 }
 
-pub struct Response<'a> {
-    pub status: &'a str,
-    /// The component response it is, if it is one.
+/// A callback, the operations that register it, and its requests.
+pub struct Notification<'a> {
+    pub name: &'a str,
+    pub registered_by: Vec<String>,
+    pub requests: Vec<Op<'a>>,
+}
+
+/// A request body or a response.
+pub struct Message<'a> {
+    /// A response's status, or a component's name in its own section.
+    pub key: &'a str,
+    /// The component it is, where one is used.
     pub shared: Option<&'a str>,
-    /// The response, resolved.
+    /// The body or response, resolved.
     pub node: &'a Value,
-    /// The sources of its status.
-    pub sources: Sources<'a>,
-    pub headers: Vec<Field<'a>>,
-    /// `x-error-codes`: code, meaning, sources.
-    pub codes: Vec<(&'a str, Option<&'a str>, Sources<'a>)>,
+    pub headers: Vec<Row<'a>>,
     pub media: Vec<Media<'a>>,
 }
 
@@ -77,14 +85,16 @@ pub struct Schema<'a> {
     pub constraints: Vec<Constraint<'a>>,
     /// Each `required` list: the fields it names, and its sources.
     pub required: Vec<(Vec<String>, Sources<'a>)>,
-    pub rules: Vec<(&'a str, Sources<'a>)>,
-    pub fields: Vec<Field<'a>>,
+    pub fields: Vec<Row<'a>>,
 }
 
-/// A field of a schema, a parameter (with its place) or a header.
-pub struct Field<'a> {
+/// A field of a schema, a parameter or a header.
+pub struct Row<'a> {
     pub name: String,
+    /// Where a parameter goes (`path`, `query`, ...).
     pub place: Option<&'a str>,
+    /// The component parameter or header it is.
+    pub shared: Option<&'a str>,
     pub ty: Type,
     /// When required, the sources of that rule.
     pub required: Option<Sources<'a>>,
@@ -122,15 +132,24 @@ pub fn read(doc: &Document, discrepancies: Vec<Discrepancy>) -> Reference<'_> {
         schemas.push(r.schema(name, schema));
         r.titled(schema, &mut schemas);
     }
-    let scheme = |(name, s)| (name, doc.resolve(s), references(doc.resolve(s), "scheme"));
+    let message = |(name, x)| Message {
+        shared: None,
+        ..r.message(name, x)
+    };
+    let header = |(name, h)| Row {
+        shared: None,
+        ..r.row(h, Some(name))
+    };
     Reference {
         root: &doc.root,
-        schemes: part("securitySchemes").map(scheme).collect(),
+        schemes: part("securitySchemes")
+            .map(|(n, s)| (n, doc.resolve(s)))
+            .collect(),
         notifications: r.notifications(&operations),
         operations,
-        responses: part("responses")
-            .map(|(n, x)| (n, r.response("", x)))
-            .collect(),
+        responses: part("responses").map(message).collect(),
+        bodies: part("requestBodies").map(message).collect(),
+        headers: part("headers").map(header).collect(),
         schemas,
         discrepancies,
     }
@@ -150,9 +169,9 @@ pub fn first_sentence(text: &str) -> &str {
     ends.map(|(i, _)| i).min().map_or(text, |i| &text[..=i])
 }
 
-fn x_rules(node: &Value) -> Vec<(&str, Sources<'_>)> {
-    let rule = |e| (str_of(e, "rule").unwrap_or("?"), references(e, "rule"));
-    seq(node.get("x-rules")).map(rule).collect()
+/// The component of `kind` that `x` refers to, if it does.
+fn component<'a>(x: &'a Value, kind: &str) -> Option<&'a str> {
+    str_of(x, "$ref")?.strip_prefix(&format!("#/components/{kind}/"))
 }
 
 struct Reader<'a> {
@@ -161,87 +180,80 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn op(&self, o: &Operation<'a>) -> Op<'a> {
-        let body = o.op.get("requestBody").map(|b| self.doc.resolve(b));
+        let params = self.doc.parameters(o).into_iter();
         let responses = entries(o.op.get("responses"));
         Op {
             id: o.id(),
             method: o.method,
             path: o.path,
             node: o.op,
-            rules: x_rules(o.op),
-            params: self
-                .doc
-                .parameters(o)
-                .into_iter()
-                .map(|p| self.param(p, None))
-                .collect(),
-            body: body.map(|b| (b, self.media(b))),
-            responses: responses
-                .map(|(status, x)| self.response(status, x))
-                .collect(),
+            params: params.map(|p| self.row(p, None)).collect(),
+            body: o.op.get("requestBody").map(|b| self.message("", b)),
+            responses: responses.map(|(s, x)| self.message(s, x)).collect(),
         }
     }
 
     /// Each callback once, with the operations that register it.
-    fn notifications(&self, operations: &[Op<'a>]) -> Vec<(&'a str, Vec<String>, Vec<Op<'a>>)> {
-        let mut out: Vec<(&str, Vec<String>, Vec<Op>)> = Vec::new();
+    fn notifications(&self, operations: &[Op<'a>]) -> Vec<Notification<'a>> {
+        let mut out: Vec<Notification> = Vec::new();
         let mut seen: Vec<&Value> = Vec::new();
         for op in operations {
             for (name, callback) in entries(op.node.get("callbacks")) {
                 let callback = self.doc.resolve(callback);
                 if let Some(i) = seen.iter().position(|c| std::ptr::eq(*c, callback)) {
-                    out[i].1.push(op.id.clone());
+                    out[i].registered_by.push(op.id.clone());
                     continue;
                 }
                 let mut requests = Vec::new();
                 for (path, item) in entries(Some(callback)) {
                     let item = self.doc.resolve(item);
                     for (method, op) in entries(Some(item)).filter(|(m, _)| METHODS.contains(m)) {
-                        requests.push(self.op(&Operation {
+                        let op = Operation {
                             path,
                             method,
                             op,
                             item,
-                        }));
+                        };
+                        requests.push(self.op(&op));
                     }
                 }
                 seen.push(callback);
-                out.push((name, vec![op.id.clone()], requests));
+                out.push(Notification {
+                    name,
+                    registered_by: vec![op.id.clone()],
+                    requests,
+                });
             }
         }
         out
     }
 
     /// A parameter, or a header (`name` given).
-    fn param(&self, p: &'a Value, name: Option<&'a str>) -> Field<'a> {
+    fn row(&self, p: &'a Value, name: Option<&'a str>) -> Row<'a> {
+        let shared = component(p, "parameters").or(component(p, "headers"));
         let p = self.doc.resolve(p);
         let name = name.or_else(|| str_of(p, "name")).unwrap_or("?");
         let required = is_true(p, "required").then(|| references(p, "required"));
-        let mut field = self.field(name, p.get("schema").unwrap_or(&Value::Null), required);
-        field.place = str_of(p, "in");
-        field.description = str_of(p, "description").or(field.description);
-        field.example = p.get("example");
-        field
+        let field = self.field(name, p.get("schema").unwrap_or(&Value::Null), required);
+        Row {
+            place: str_of(p, "in"),
+            shared,
+            description: str_of(p, "description").or(field.description),
+            example: p.get("example"),
+            ..field
+        }
     }
 
-    fn response(&self, status: &'a str, x: &'a Value) -> Response<'a> {
-        let shared = str_of(x, "$ref").and_then(|r| r.strip_prefix("#/components/responses/"));
+    /// A request body or a response (`key`: its status, if one).
+    fn message(&self, key: &'a str, x: &'a Value) -> Message<'a> {
+        let shared = component(x, "responses").or(component(x, "requestBodies"));
         let node = self.doc.resolve(x);
-        let code = |e| {
-            (
-                str_of(e, "code").unwrap_or("?"),
-                str_of(e, "meaning"),
-                references(e, "code"),
-            )
-        };
         let headers = entries(node.get("headers"));
-        Response {
-            status,
+        Message {
+            key,
             shared,
             node,
-            sources: references(node, "status"),
-            headers: headers.map(|(name, h)| self.param(h, Some(name))).collect(),
-            codes: seq(node.get("x-error-codes")).map(code).collect(),
+            headers: headers.map(|(name, h)| self.row(h, Some(name))).collect(),
             media: self.media(node),
         }
     }
@@ -279,7 +291,6 @@ impl<'a> Reader<'a> {
             ty: self.bare_type(node),
             constraints: Vec::new(),
             required: Vec::new(),
-            rules: x_rules(node),
             fields: Vec::new(),
         };
         self.constraints(node, "", &mut s.constraints);
@@ -349,7 +360,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A field; of a named schema, it keeps the name and first sentence.
-    fn field(&self, name: &str, schema: &'a Value, required: Option<Sources<'a>>) -> Field<'a> {
+    fn field(&self, name: &str, schema: &'a Value, required: Option<Sources<'a>>) -> Row<'a> {
         let carrier = self.doc.carrier(schema, "description");
         let mut description = carrier.and_then(|c| str_of(c, "description"));
         let mut constraints = Vec::new();
@@ -357,16 +368,15 @@ impl<'a> Reader<'a> {
             true => description = description.map(first_sentence),
             false => self.constraints(schema, "", &mut constraints),
         }
-        let ty = self.type_of(schema);
-        let (name, place, example) = (name.to_owned(), None, None);
-        Field {
-            name,
-            place,
-            ty,
+        Row {
+            name: name.to_owned(),
+            place: None,
+            shared: None,
+            ty: self.type_of(schema),
             required,
             constraints,
             description,
-            example,
+            example: None,
         }
     }
 
@@ -399,9 +409,7 @@ impl<'a> Reader<'a> {
 
     /// The name a schema is shown under: its component's, or a `title`.
     fn name_of(&self, schema: &'a Value) -> Option<&'a str> {
-        let component =
-            str_of(schema, "$ref").and_then(|r| r.strip_prefix("#/components/schemas/"));
-        component.or_else(|| str_of(self.doc.resolve(schema), "title"))
+        component(schema, "schemas").or_else(|| str_of(self.doc.resolve(schema), "title"))
     }
 
     fn is_named(&self, schema: &'a Value) -> bool {
