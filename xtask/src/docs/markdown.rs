@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::model::{first_sentence, Constraint, Media, Message, Op, Reference, Row};
+use super::model::{first_sentence, Constraint, Media, Message, Notification, Op, Reference, Row};
 use super::model::{Schema, Sources, Type};
 use super::REFRESH;
 use crate::document::{entries, is_true, seq, str_of, Value};
@@ -76,17 +76,12 @@ pub fn print(r: &Reference) -> String {
         heading(o, "notification", n.name);
         let by = join(n.registered_by.iter().map(|id| link("op", id)), ", ");
         w!(o, "Registered by {by}.\n");
-        n.requests
-            .iter()
-            .for_each(|request| operation(o, r, request));
+        n.requests.iter().for_each(|op| operation(o, r, op));
     }
     for s in &r.schemas {
         if let Some(signing) = s.node.get("x-signing") {
-            w!(
-                o,
-                "### Signing rules\n\n`x-signing` of {}:",
-                link("schema", s.name)
-            );
+            let of = link("schema", s.name);
+            w!(o, "### Signing rules\n\n`x-signing` of {of}:");
             tree(o, signing, "");
             w!(o, "");
         }
@@ -140,46 +135,25 @@ pub fn print(r: &Reference) -> String {
 /// An operation, or a notification's request.
 fn operation(o: &mut String, r: &Reference, op: &Op) {
     let summary = colon(str_of(op.node, "summary"));
-    let mut facts = vec![format!(
-        "`{} {}`{}.",
-        op.method.to_uppercase(),
-        op.path,
-        summary.trim_end_matches('.')
-    )];
-    let auth = match op.node.get("security") {
-        Some(own) => security(r, Some(own)),
-        None => "[the default](#authentication)".into(),
-    };
-    facts.push(format!("**Auth:** {auth}."));
+    let (method, path) = (op.method.to_uppercase(), op.path);
+    let mut facts = format!("`{method} {path}`{}.", summary.trim_end_matches('.'));
+    let auth = op.node.get("security").map(|own| security(r, Some(own)));
+    let auth = auth.unwrap_or("[the default](#authentication)".into());
+    facts += &format!(" **Auth:** {auth}.");
     if is_true(op.node, "deprecated") {
-        facts.push("**Deprecated.**".into());
+        facts += " **Deprecated.**";
     }
-    if let Some(Message {
-        shared: Some(name),
-        node,
-        ..
-    }) = &op.body
-    {
-        let body = link("body", name);
-        facts.push(format!("**Request body** ({}): {body}.", required(node)));
-    }
-    let sent = r
-        .notifications
-        .iter()
-        .filter(|n| n.registered_by.contains(&op.id));
+    let sends = |n: &&Notification| n.registered_by.contains(&op.id);
+    let sent = r.notifications.iter().filter(sends);
     let sent = join(sent.map(|n| link("notification", n.name)), ", ");
     if !sent.is_empty() {
-        facts.push(format!(
-            "**Notifications sent to the registered URL:** {sent}."
-        ));
+        facts += &format!(" **Notifications sent to the registered URL:** {sent}.");
     }
-    w!(o, "{}\n", facts.join(" "));
+    w!(o, "{facts}\n");
     para(o, str_of(op.node, "description"));
     rules(o, op.node);
     rows(o, "parameter", &op.params);
-    if let Some(body) = op.body.as_ref().filter(|b| b.shared.is_none()) {
-        request_body(o, body);
-    }
+    op.body.iter().for_each(|body| request_body(o, body));
     let head = "status|description|headers|body|error codes";
     table(o, head, op.responses.iter().map(status));
     for x in op.responses.iter().filter(|x| x.shared.is_none()) {
@@ -190,16 +164,16 @@ fn operation(o: &mut String, r: &Reference, op: &Op) {
     }
 }
 
+/// A request body: where it is shared, a link to it.
 fn request_body(o: &mut String, x: &Message) {
-    let about = colon(str_of(x.node, "description"));
-    w!(o, "**Request body** ({}){about}\n", required(x.node));
-    details(o, x, "Body");
-}
-
-fn required(body: &Value) -> &'static str {
-    match is_true(body, "required") {
-        true => "required",
-        false => "optional",
+    let required = is_true(x.node, "required").then_some("required");
+    let lead = format!("**Request body** ({})", required.unwrap_or("optional"));
+    match x.shared {
+        Some(name) => w!(o, "{lead}: {}.\n", link("body", name)),
+        None => {
+            w!(o, "{lead}{}\n", colon(str_of(x.node, "description")));
+            details(o, x, "Body");
+        }
     }
 }
 
@@ -239,28 +213,19 @@ fn headers(x: &Message) -> String {
     join(x.headers.iter().map(name), ", ")
 }
 
-/// A message's bodies (each line led by `lead`), then its headers that are
-/// no component and its error codes.
+/// A message's bodies (each line led by `lead`) with their examples, then
+/// its headers that are no component and its error codes.
 fn details(o: &mut String, x: &Message, lead: &str) {
     if x.media.is_empty() {
         w!(o, "{lead}: no body.\n");
     }
     for m in &x.media {
-        let examples = if m.examples.is_empty() {
-            ""
-        } else {
-            " Examples:"
-        };
-        w!(
-            o,
-            "{lead} `{}`: {}.{examples}",
-            m.media_type,
-            type_of(&m.ty)
-        );
+        w!(o, "{lead} `{}`: {}.", m.media_type, type_of(&m.ty));
         for (name, summary, value) in &m.examples {
+            let name = name.map(|n| format!(" `{n}`")).unwrap_or_default();
             let summary = summary.map(|s| format!(" ({})", one_line(s)));
-            let name = name.map(|n| format!("`{n}`{}: ", summary.unwrap_or_default()));
-            w!(o, "- {}{}", name.unwrap_or_default(), json(value));
+            let summary = summary.unwrap_or_default();
+            w!(o, "- Example{name}{summary}: {}", json(value));
         }
         w!(o, "");
         if let Some(s) = &m.inline {
@@ -269,13 +234,9 @@ fn details(o: &mut String, x: &Message, lead: &str) {
     }
     rows(o, "header", x.headers.iter().filter(|h| h.shared.is_none()));
     let row = |e| {
-        let meaning = cell(str_of(e, "meaning").unwrap_or(""));
-        let from = sources(&references(e, "code"));
-        vec![
-            code(e.get("code").unwrap_or(&Value::Null)),
-            meaning,
-            cell(&from),
-        ]
+        let [code, meaning] = ["code", "meaning"].map(|k| cell(str_of(e, k).unwrap_or("")));
+        let from = cell(&sources(&references(e, "code")));
+        vec![format!("`{code}`"), meaning, from]
     };
     let codes = seq(x.node.get("x-error-codes")).map(row);
     table(o, "error code|meaning|source", codes);
@@ -329,32 +290,22 @@ fn rows<'r, 'a: 'r>(o: &mut String, first: &str, rows: impl IntoIterator<Item = 
     table(o, &head, rows);
 }
 
-/// The constraints, those in one place with the same sources together and
-/// followed by them; and the default.
+/// The constraints, those with the same sources together and followed by
+/// them; and the default.
 fn constraints(list: &[Constraint]) -> (String, String) {
-    let mut groups: Vec<(&str, &Option<Sources>, Vec<String>)> = Vec::new();
+    let mut groups: Vec<(&Option<Sources>, Vec<String>)> = Vec::new();
     let mut default = String::new();
     for c in list {
         let phrase = format!("{} {}", c.keyword, code(c.value));
         match groups.last_mut() {
-            _ if c.at.is_empty() && c.keyword == "default" => {
-                default = code(c.value) + &source(&c.sources);
-            }
-            Some((at, from, phrases)) if *at == c.at && **from == c.sources => phrases.push(phrase),
-            _ => groups.push((&c.at, &c.sources, vec![phrase])),
+            _ if c.keyword == "default" => default = code(c.value) + &source(&c.sources),
+            Some((from, phrases)) if **from == c.sources => phrases.push(phrase),
+            _ => groups.push((&c.sources, vec![phrase])),
         }
     }
-    let groups = groups.iter().map(|(at, from, phrases)| {
-        let at = Some(at)
-            .filter(|at| !at.is_empty())
-            .map(|at| format!("{at}: "));
-        format!(
-            "{}{}{}",
-            at.unwrap_or_default(),
-            phrases.join(", "),
-            source(from)
-        )
-    });
+    let groups = groups
+        .iter()
+        .map(|(from, phrases)| phrases.join(", ") + &source(from));
     (join(groups, "; "), default)
 }
 
@@ -384,7 +335,7 @@ fn security(r: &Reference, requirement: Option<&Value>) -> String {
 fn type_of(t: &Type) -> String {
     match t {
         Type::Plain(ty, Some(format)) => format!("{ty} ({format})"),
-        Type::Plain(ty, None) => ty.clone(),
+        Type::Plain(ty, None) => ty.to_string(),
         Type::Array(items) => format!("array of {}", type_of(items)),
         Type::Named(inner, name) => format!("{} ({})", type_of(inner), link("schema", name)),
         Type::Of(words, list) => {
@@ -428,12 +379,14 @@ fn tree(o: &mut String, v: &Value, indent: &str) {
                 w!(o, "{indent}- `{key}`:");
                 tree(o, v, &format!("{indent}  "));
             }
-            Value::Sequence(items) => w!(
-                o,
-                "{indent}- `{key}`: {}",
-                join(items.iter().map(code), ", ")
-            ),
-            _ => w!(o, "{indent}- `{key}`: {}", code(v)),
+            _ => {
+                let values = v.as_sequence().map_or(vec![v], |s| s.iter().collect());
+                w!(
+                    o,
+                    "{indent}- `{key}`: {}",
+                    join(values.into_iter().map(code), ", ")
+                );
+            }
         }
     }
 }
@@ -534,12 +487,9 @@ fn link(kind: &str, name: &str) -> String {
 }
 
 pub fn anchor(kind: &str, name: &str) -> String {
-    let slug = name.chars().map(|c| {
-        if c.is_ascii_alphanumeric() {
-            c.to_ascii_lowercase()
-        } else {
-            '-'
-        }
-    });
-    format!("{kind}-{slug}", slug = slug.collect::<String>())
+    let slug = name.to_ascii_lowercase();
+    format!(
+        "{kind}-{}",
+        slug.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    )
 }

@@ -108,7 +108,7 @@ components:
         assert_shows(&text, &[
             "**Request body** (optional): [B](#body-b).",
             "| 200 (**no source**) | ok | `X-Id` ([Id](#header-id)) | none |  |",
-            "<a id=\"body-b\"></a>B\n\n**Request body** (optional)\n\nBody `application/json`: any. Examples:\n- `e` (S): `` { \"k\": [ 1, \"`\" ] } ``\n",
+            "<a id=\"body-b\"></a>B\n\n**Request body** (optional)\n\nBody `application/json`: any.\n- Example `e` (S): `` { \"k\": [ 1, \"`\" ] } ``\n",
             "<a id=\"header-id\"></a>Id\n\n| header | type |",
             "one two\n\n- a b\n",
             "| `e` | string ([E](#schema-e)) | no |  |  |  |",
@@ -163,7 +163,7 @@ components:
             }
         }
         let mut sources = Vec::new();
-        every_source(&doc, &mut sources);
+        every_source(&doc, false, &mut sources);
         let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
         shown.extend(sources.iter().map(|s| (String::new(), one_line(s))));
         for (at, needle) in &shown {
@@ -187,18 +187,17 @@ components:
         }
     }
 
-    /// Every reference an `x-source` gives, anywhere.
-    fn every_source<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
-        let strings = |v: &'v Value| seq(Some(v)).chain([v]).filter_map(Value::as_str);
-        for (key, v) in entries(Some(v)) {
-            match key {
-                "x-source" if v.is_mapping() => {
-                    entries(Some(v)).for_each(|(_, v)| out.extend(strings(v)))
+    /// Every string inside an `x-source`, anywhere.
+    fn every_source<'v>(v: &'v Value, inside: bool, out: &mut Vec<&'v str>) {
+        match v {
+            Value::String(s) if inside => out.push(s),
+            Value::Sequence(list) => list.iter().for_each(|v| every_source(v, inside, out)),
+            Value::Mapping(m) => {
+                for (key, v) in m {
+                    every_source(v, inside || key.as_str() == Some("x-source"), out);
                 }
-                "x-source" => out.extend(strings(v)),
-                _ => every_source(v, out),
             }
+            _ => {}
         }
-        seq(Some(v)).for_each(|v| every_source(v, out));
     }
 }

@@ -51,6 +51,8 @@ pub struct Op<'a> {
 /// A callback, the operations that register it, and its requests.
 pub struct Notification<'a> {
     pub name: &'a str,
+    /// The callback, resolved.
+    pub node: &'a Value,
     pub registered_by: Vec<String>,
     pub requests: Vec<Op<'a>>,
 }
@@ -69,7 +71,7 @@ pub struct Message<'a> {
 
 pub struct Media<'a> {
     pub media_type: &'a str,
-    pub ty: Type,
+    pub ty: Type<'a>,
     /// The schema, when it has no name.
     pub inline: Option<Schema<'a>>,
     /// Name (none for a lone `example`), summary, value (or external URL).
@@ -81,7 +83,7 @@ pub struct Media<'a> {
 pub struct Schema<'a> {
     pub name: &'a str,
     pub node: &'a Value,
-    pub ty: Type,
+    pub ty: Type<'a>,
     pub constraints: Vec<Constraint<'a>>,
     /// Each `required` list: the fields it names, and its sources.
     pub required: Vec<(Vec<String>, Sources<'a>)>,
@@ -95,7 +97,7 @@ pub struct Row<'a> {
     pub place: Option<&'a str>,
     /// The component parameter or header it is.
     pub shared: Option<&'a str>,
-    pub ty: Type,
+    pub ty: Type<'a>,
     /// When required, the sources of that rule.
     pub required: Option<Sources<'a>>,
     /// Empty for a named schema: it shows its own.
@@ -104,23 +106,22 @@ pub struct Row<'a> {
     pub example: Option<&'a Value>,
 }
 
-/// A keyword of a schema, or of an unnamed schema in it (`at`: `items`,
-/// `oneOf/1`, ...); `sources` is `None` where the keyword is no rule.
+/// A keyword of a schema, or of an unnamed schema in it (`items: enum`,
+/// `oneOf/1: format`, ...); `sources` is `None` where the keyword is no rule.
 pub struct Constraint<'a> {
-    pub at: String,
-    pub keyword: &'static str,
+    pub keyword: String,
     pub value: &'a Value,
     pub sources: Option<Sources<'a>>,
 }
 
-pub enum Type {
+pub enum Type<'a> {
     /// `type` (`any` when none) and `format`.
-    Plain(String, Option<String>),
-    Array(Box<Type>),
+    Plain(&'a str, Option<&'a str>),
+    Array(Box<Type<'a>>),
     /// A named schema's type, and its name.
-    Named(Box<Type>, String),
+    Named(Box<Type<'a>>, &'a str),
     /// `oneOf`, `anyOf` or `allOf` these.
-    Of(&'static str, Vec<Type>),
+    Of(&'static str, Vec<Type<'a>>),
 }
 
 pub fn read(doc: &Document, discrepancies: Vec<Discrepancy>) -> Reference<'_> {
@@ -132,14 +133,6 @@ pub fn read(doc: &Document, discrepancies: Vec<Discrepancy>) -> Reference<'_> {
         schemas.push(r.schema(name, schema));
         r.titled(schema, &mut schemas);
     }
-    let message = |(name, x)| Message {
-        shared: None,
-        ..r.message(name, x)
-    };
-    let header = |(name, h)| Row {
-        shared: None,
-        ..r.row(h, Some(name))
-    };
     Reference {
         root: &doc.root,
         schemes: part("securitySchemes")
@@ -147,15 +140,17 @@ pub fn read(doc: &Document, discrepancies: Vec<Discrepancy>) -> Reference<'_> {
             .collect(),
         notifications: r.notifications(&operations),
         operations,
-        responses: part("responses").map(message).collect(),
-        bodies: part("requestBodies").map(message).collect(),
-        headers: part("headers").map(header).collect(),
+        responses: part("responses").map(|(n, x)| r.message(n, x)).collect(),
+        bodies: part("requestBodies")
+            .map(|(n, x)| r.message(n, x))
+            .collect(),
+        headers: part("headers").map(|(n, h)| r.row(h, Some(n))).collect(),
         schemas,
         discrepancies,
     }
 }
 
-/// `name` inside `path` (`a.b`, `a/b`).
+/// `name` inside `path` (`a.b`, `a/b`, `a: b`).
 fn child(path: &str, separator: &str, name: &str) -> String {
     match path {
         "" => name.to_owned(),
@@ -196,33 +191,35 @@ impl<'a> Reader<'a> {
     /// Each callback once, with the operations that register it.
     fn notifications(&self, operations: &[Op<'a>]) -> Vec<Notification<'a>> {
         let mut out: Vec<Notification> = Vec::new();
-        let mut seen: Vec<&Value> = Vec::new();
         for op in operations {
             for (name, callback) in entries(op.node.get("callbacks")) {
-                let callback = self.doc.resolve(callback);
-                if let Some(i) = seen.iter().position(|c| std::ptr::eq(*c, callback)) {
-                    out[i].registered_by.push(op.id.clone());
-                    continue;
+                let node = self.doc.resolve(callback);
+                match out.iter_mut().find(|n| std::ptr::eq(n.node, node)) {
+                    Some(n) => n.registered_by.push(op.id.clone()),
+                    None => out.push(Notification {
+                        name,
+                        node,
+                        registered_by: vec![op.id.clone()],
+                        requests: self.requests(node),
+                    }),
                 }
-                let mut requests = Vec::new();
-                for (path, item) in entries(Some(callback)) {
-                    let item = self.doc.resolve(item);
-                    for (method, op) in entries(Some(item)).filter(|(m, _)| METHODS.contains(m)) {
-                        let op = Operation {
-                            path,
-                            method,
-                            op,
-                            item,
-                        };
-                        requests.push(self.op(&op));
-                    }
-                }
-                seen.push(callback);
-                out.push(Notification {
-                    name,
-                    registered_by: vec![op.id.clone()],
-                    requests,
-                });
+            }
+        }
+        out
+    }
+
+    /// The requests of a callback.
+    fn requests(&self, callback: &'a Value) -> Vec<Op<'a>> {
+        let mut out = Vec::new();
+        for (path, item) in entries(Some(callback)) {
+            let item = self.doc.resolve(item);
+            for (method, op) in entries(Some(item)).filter(|(m, _)| METHODS.contains(m)) {
+                out.push(self.op(&Operation {
+                    path,
+                    method,
+                    op,
+                    item,
+                }));
             }
         }
         out
@@ -262,23 +259,18 @@ impl<'a> Reader<'a> {
         let mut out = Vec::new();
         for (media_type, m) in entries(holder.get("content")) {
             let schema = m.get("schema").unwrap_or(&Value::Null);
-            let mut examples: Vec<_> = m
-                .get("example")
-                .map(|v| (None, None, v))
-                .into_iter()
-                .collect();
-            for (name, e) in entries(m.get("examples")) {
+            let lone = m.get("example").map(|v| (None, None, v));
+            let named = entries(m.get("examples")).filter_map(|(name, e)| {
                 let e = self.doc.resolve(e);
-                if let Some(value) = e.get("value").or(e.get("externalValue")) {
-                    examples.push((Some(name), str_of(e, "summary"), value));
-                }
-            }
+                let value = e.get("value").or(e.get("externalValue"))?;
+                Some((Some(name), str_of(e, "summary"), value))
+            });
             let inline = !self.is_named(schema);
             out.push(Media {
                 media_type,
                 ty: self.type_of(schema),
                 inline: inline.then(|| self.schema("", self.doc.resolve(schema))),
-                examples,
+                examples: lone.into_iter().chain(named).collect(),
             });
         }
         out
@@ -334,11 +326,8 @@ impl<'a> Reader<'a> {
                 .and_then(|n| n.get("properties")?.get(name));
             let Some(prop) = found else { continue };
             let path = child(path, ".", name);
-            let names_it = |n: &Value| seq(n.get("required")).any(|r| r.as_str() == Some(name));
-            let list = required
-                .contains(&name)
-                .then(|| self.doc.find(node, &names_it));
-            let required = list.map(|l| l.map_or(Vec::new(), |l| references(l, "required")));
+            // The sources of `required` are shown with its list.
+            let required = required.contains(&name).then(Vec::new);
             s.fields.push(self.field(&path, prop, required));
             if !self.is_named(prop) {
                 self.nested(prop, &path, s);
@@ -391,9 +380,8 @@ impl<'a> Reader<'a> {
             let sources = is_rule(schema, keyword).then(|| references(schema, keyword));
             // A `false` flag that is no rule says nothing (`nullable: false`).
             if sources.is_some() || value.as_bool() != Some(false) {
-                let at = at.to_owned();
+                let keyword = child(at, ": ", keyword);
                 out.push(Constraint {
-                    at,
                     keyword,
                     value,
                     sources,
@@ -416,16 +404,16 @@ impl<'a> Reader<'a> {
         self.name_of(schema).is_some()
     }
 
-    fn type_of(&self, schema: &'a Value) -> Type {
+    fn type_of(&self, schema: &'a Value) -> Type<'a> {
         let bare = self.bare_type(self.doc.resolve(schema));
         match self.name_of(schema) {
-            Some(name) => Type::Named(Box::new(bare), name.to_owned()),
+            Some(name) => Type::Named(Box::new(bare), name),
             None => bare,
         }
     }
 
     /// A schema's type, leaving out its own name.
-    fn bare_type(&self, schema: &'a Value) -> Type {
+    fn bare_type(&self, schema: &'a Value) -> Type<'a> {
         for key in ["oneOf", "anyOf", "allOf"] {
             let Some(list) = schema.get(key) else {
                 continue;
@@ -434,18 +422,14 @@ impl<'a> Reader<'a> {
                 return Type::Of(key, seq(Some(list)).map(|s| self.type_of(s)).collect());
             }
         }
-        let ty = match schema.get("type") {
-            Some(Value::String(t)) => t.clone(),
-            Some(Value::Sequence(ts)) => {
-                let ts: Vec<&str> = ts.iter().filter_map(Value::as_str).collect();
-                ts.join(" or ")
-            }
-            _ if schema.get("properties").is_some() => "object".into(),
-            _ => "any".into(),
+        let ty = match str_of(schema, "type") {
+            Some(ty) => ty,
+            None if schema.get("properties").is_some() => "object",
+            None => "any",
         };
         match schema.get("items") {
             Some(items) if ty == "array" => Type::Array(Box::new(self.type_of(items))),
-            _ => Type::Plain(ty, str_of(schema, "format").map(str::to_owned)),
+            _ => Type::Plain(ty, str_of(schema, "format")),
         }
     }
 }
