@@ -407,10 +407,12 @@ fn source(from: &Option<Sources>) -> String {
         .unwrap_or_default()
 }
 
-/// A description: each paragraph and each list item on one line.
+/// A description: each paragraph and each list item on one line (a text
+/// with a code block as it is written).
 fn para(o: &mut String, text: Option<&str>) {
+    let text = text.unwrap_or("").trim();
     let mut lines: Vec<String> = Vec::new();
-    for line in text.unwrap_or("").lines().map(str::trim) {
+    for line in text.lines().map(str::trim) {
         match lines.last_mut() {
             Some(last) if !last.is_empty() && !line.is_empty() && !line.starts_with("- ") => {
                 last.push(' ');
@@ -419,9 +421,12 @@ fn para(o: &mut String, text: Option<&str>) {
             _ => lines.push(line.to_owned()),
         }
     }
-    let text = lines.join("\n");
-    if !text.trim().is_empty() {
-        w!(o, "{}\n", text.trim());
+    let text = match text.contains("```") {
+        true => text.to_owned(),
+        false => lines.join("\n"),
+    };
+    if !text.is_empty() {
+        w!(o, "{text}\n");
     }
 }
 

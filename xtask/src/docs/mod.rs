@@ -102,7 +102,7 @@ components:
       description: "one\n  two\n\n- a\n  b"
       type: object
       properties: {e: {title: E, type: string, maxLength: 3, x-source: 'api: three'}}
-    N: {maxLength: 3}
+    N: {maxLength: 3, description: "x\n```\n  a\n```"}
 "#,
         );
         assert_shows(&text, &[
@@ -111,6 +111,7 @@ components:
             "<a id=\"body-b\"></a>B\n\n**Request body** (optional)\n\nBody `application/json`: any.\n- Example `e` (S): `` { \"k\": [ 1, \"`\" ] } ``\n",
             "<a id=\"header-id\"></a>Id\n\n| header | type |",
             "one two\n\n- a b\n",
+            "x\n```\n  a\n```\n",
             "| `e` | string ([E](#schema-e)) | no |  |  |  |",
             "<a id=\"schema-e\"></a>E\n\nType: string. Constraints: maxLength `3` (api: three).",
             "Type: any. Constraints: maxLength `3` (**no source**).",
