@@ -1,9 +1,11 @@
-//! The reference as Markdown: what [`super::model`] read, printed.
+//! The reference as Markdown: what [`super::model`] read, printed, with the
+//! plain text (summaries, descriptions, rules, error codes, sources) read off
+//! its nodes.
 
 use std::fmt::Write as _;
 
-use super::model::{first_sentence, Constraint, Field, Media, Op, Reference};
-use super::model::{Response, Schema, Sources, Type};
+use super::model::{first_sentence, Constraint, Media, Message, Notification, Op, Reference, Row};
+use super::model::{Schema, Sources, Type};
 use super::REFRESH;
 use crate::document::{entries, is_true, seq, str_of, Value};
 use crate::sources::references;
@@ -21,12 +23,12 @@ const INTRO: &str = "Every rule (a constraint, a default, a required field, a st
     keys of [Sources](#sources), with a note where there is one; `ours` is our own \
     reading, with the reason. **no source** marks a rule that has none. Constraints are \
     written as the document's keywords (`x-extensible-enum` lists the known values of an \
-    open set). Each named schema and each shared response is shown once, under \
-    [Schemas](#schemas) and [Responses](#responses); where one is used, its name links \
-    there.\n\nContents: [Servers](#servers), [Authentication](#authentication), \
-    [Operations](#operations), [Notifications](#notifications), [Responses](#responses), \
-    [Schemas](#schemas), [Sources](#sources), \
-    [Known discrepancies](#known-discrepancies).\n";
+    open set). Each shared response, request body, header and named schema is shown \
+    once, in its own section; where one is used, its name links there.\n\nContents: \
+    [Servers](#servers), [Authentication](#authentication), [Operations](#operations), \
+    [Notifications](#notifications), [Responses](#responses), \
+    [Request bodies](#request-bodies), [Headers](#headers), [Schemas](#schemas), \
+    [Sources](#sources), [Known discrepancies](#known-discrepancies).\n";
 
 pub fn print(r: &Reference) -> String {
     let o = &mut String::new();
@@ -55,56 +57,59 @@ pub fn print(r: &Reference) -> String {
     w!(o, "\n## Authentication\n");
     let default = security(r, r.root.get("security"));
     w!(o, "Unless an operation says otherwise: {default}.\n");
-    for (name, scheme, from) in &r.schemes {
+    for (name, scheme) in &r.schemes {
         heading(o, "scheme", name);
-        let mut facts = Vec::new();
-        for key in ["type", "in", "name", "scheme"] {
-            facts.extend(str_of(scheme, key).map(|v| format!("{key} `{v}`")));
-        }
-        w!(o, "**Scheme:** {}.\n", facts.join(", "));
+        let facts = ["type", "in", "name", "scheme"]
+            .map(|key| str_of(scheme, key).map(|v| format!("{key} `{v}`")));
+        let facts = join(facts.into_iter().flatten(), ", ");
+        let from = sources(&references(scheme, "scheme"));
+        w!(o, "**Scheme:** {facts} ({from}).\n");
         para(o, str_of(scheme, "description"));
-        w!(o, "Source: {}.\n", sources(from));
     }
     w!(o, "## Operations\n");
     for op in &r.operations {
         heading(o, "op", &op.id);
-        operation(o, r, op, &op.id);
+        operation(o, r, op);
     }
     w!(o, "## Notifications\n\nRequests the service sends to a URL the client registered (the operations' `callbacks`). The receiver is the server here: the fields are what it must accept.\n");
-    for (name, from, requests) in &r.notifications {
-        heading(o, "notification", name);
-        let from: Vec<String> = from.iter().map(|id| link("op", id)).collect();
-        w!(o, "Registered by {}.\n", from.join(", "));
-        for request in requests {
-            operation(o, r, request, name);
-        }
+    for n in &r.notifications {
+        heading(o, "notification", n.name);
+        let by = join(n.registered_by.iter().map(|id| link("op", id)), ", ");
+        w!(o, "Registered by {by}.\n");
+        n.requests.iter().for_each(|op| operation(o, r, op));
     }
     for s in &r.schemas {
-        let Some(signing) = s.node.get("x-signing") else {
-            continue;
-        };
-        let yaml = serde_yaml::to_string(signing).unwrap_or_default();
-        w!(
-            o,
-            "### Signing rules\n\n`x-signing` of {}:\n\n```yaml\n{yaml}```\n",
-            link("schema", s.name)
-        );
+        if let Some(signing) = s.node.get("x-signing") {
+            let of = link("schema", s.name);
+            w!(o, "### Signing rules\n\n`x-signing` of {of}:");
+            tree(o, signing, "");
+            w!(o, "");
+        }
     }
     w!(o, "## Responses\n");
-    for (name, response) in &r.responses {
-        heading(o, "response", name);
-        para(o, str_of(response.node, "description"));
-        w!(o, "Source of the status: {}.\n", sources(&response.sources));
-        details(o, response);
+    for x in &r.responses {
+        heading(o, "response", x.key);
+        para(o, str_of(x.node, "description"));
+        let from = sources(&references(x.node, "status"));
+        let headers = or(headers(x), "none");
+        w!(o, "Source of the status: {from}. Headers: {headers}.\n");
+        details(o, x, "Response");
+    }
+    w!(o, "## Request bodies\n");
+    for x in &r.bodies {
+        heading(o, "body", x.key);
+        request_body(o, x);
+    }
+    w!(o, "## Headers\n");
+    for h in &r.headers {
+        heading(o, "header", &h.name);
+        rows(o, "header", [h]);
     }
     w!(o, "## Schemas\n");
     for s in &r.schemas {
         heading(o, "schema", s.name);
         para(o, str_of(s.node, "description"));
         schema(o, s, true);
-        if let Some(example) = s.node.get("example") {
-            w!(o, "Example:\n\n{}", json_block(example));
-        }
     }
     w!(o, "## Sources\n");
     for (key, source) in entries(r.root.get("x-sources")) {
@@ -127,102 +132,123 @@ pub fn print(r: &Reference) -> String {
     std::mem::take(o)
 }
 
-/// An operation, or a notification's request; `title` heads its responses.
-fn operation(o: &mut String, r: &Reference, op: &Op, title: &str) {
+/// An operation, or a notification's request.
+fn operation(o: &mut String, r: &Reference, op: &Op) {
     let summary = colon(str_of(op.node, "summary"));
-    w!(o, "`{} {}`{summary}\n", op.method.to_uppercase(), op.path);
-    para(o, str_of(op.node, "description"));
-    rules(o, &op.rules);
-    let deprecated = is_true(op.node, "deprecated").then_some(" **Deprecated.**");
-    let auth = match op.node.get("security") {
-        Some(own) => security(r, Some(own)),
-        None => "the default (see [Authentication](#authentication))".into(),
-    };
-    w!(o, "**Auth:** {auth}.{}\n", deprecated.unwrap_or_default());
-    fields(o, "parameter", &op.params);
-    if let Some((body, media)) = &op.body {
-        let required = is_true(body, "required").then_some("required");
-        let about = colon(str_of(body, "description"));
-        w!(
-            o,
-            "**Request body** ({}){about}\n",
-            required.unwrap_or("optional")
-        );
-        media.iter().for_each(|m| content(o, m));
+    let (method, path) = (op.method.to_uppercase(), op.path);
+    let mut facts = format!("`{method} {path}`{}.", summary.trim_end_matches('.'));
+    let auth = op.node.get("security").map(|own| security(r, Some(own)));
+    let auth = auth.unwrap_or("[the default](#authentication)".into());
+    facts += &format!(" **Auth:** {auth}.");
+    if is_true(op.node, "deprecated") {
+        facts += " **Deprecated.**";
     }
-    w!(o, "**Responses**\n");
-    let rows = op.responses.iter().map(status);
-    table(o, "status|description|body|error codes", rows);
+    let sends = |n: &&Notification| n.registered_by.contains(&op.id);
+    let sent = r.notifications.iter().filter(sends);
+    let sent = join(sent.map(|n| link("notification", n.name)), ", ");
+    if !sent.is_empty() {
+        facts += &format!(" **Notifications sent to the registered URL:** {sent}.");
+    }
+    w!(o, "{facts}\n");
+    para(o, str_of(op.node, "description"));
+    rules(o, op.node);
+    rows(o, "parameter", &op.params);
+    op.body.iter().for_each(|body| request_body(o, body));
+    let head = "status|description|headers|body|error codes";
+    table(o, head, op.responses.iter().map(status));
     for x in op.responses.iter().filter(|x| x.shared.is_none()) {
-        if !(x.headers.is_empty() && x.codes.is_empty() && x.media.is_empty()) {
-            w!(o, "#### {title} {}\n", x.status);
-            details(o, x);
+        let own_headers = x.headers.iter().any(|h| h.shared.is_none());
+        if own_headers || x.node.get("x-error-codes").is_some() || !x.media.is_empty() {
+            details(o, x, &format!("**{}**", x.key));
         }
     }
-    let sent = r.notifications.iter().filter(|n| n.1.contains(&op.id));
-    let sent = join(sent.map(|(name, ..)| link("notification", name)), ", ");
-    if !sent.is_empty() {
-        w!(o, "**Notifications sent to the registered URL:** {sent}.\n");
+}
+
+/// A request body: where it is shared, a link to it.
+fn request_body(o: &mut String, x: &Message) {
+    let required = is_true(x.node, "required").then_some("required");
+    let lead = format!("**Request body** ({})", required.unwrap_or("optional"));
+    match x.shared {
+        Some(name) => w!(o, "{lead}: {}.\n", link("body", name)),
+        None => {
+            w!(o, "{lead}{}\n", colon(str_of(x.node, "description")));
+            details(o, x, "Body");
+        }
     }
 }
 
 /// A response's row in its operation's table.
-fn status(x: &Response) -> Vec<String> {
+fn status(x: &Message) -> Vec<String> {
     let description = str_of(x.node, "description").unwrap_or("");
     let (status, description) = match x.shared {
         Some(name) => {
             let name = link("response", name);
-            (
-                x.status.to_owned(),
-                format!("{} ({name})", first_sentence(description)),
-            )
+            let description = format!("{} ({name})", first_sentence(description));
+            (x.key.to_owned(), description)
         }
-        None => (
-            format!("{} ({})", x.status, sources(&x.sources)),
-            description.into(),
-        ),
+        None => {
+            let from = sources(&references(x.node, "status"));
+            (format!("{} ({from})", x.key), description.into())
+        }
     };
     let body = |m: &Media| format!("`{}`: {}", m.media_type, type_of(&m.ty));
     let bodies = or(join(x.media.iter().map(body), "<br>"), "none");
     // Every error code it lists, then those only its examples carry.
-    let mut codes: Vec<&str> = x.codes.iter().map(|(code, ..)| *code).collect();
+    let mut codes: Vec<&str> = seq(x.node.get("x-error-codes"))
+        .filter_map(|e| str_of(e, "code"))
+        .collect();
     for (.., value) in x.media.iter().flat_map(|m| &m.examples) {
         codes.extend(str_of(value, "error_code").filter(|c| !codes.contains(c)));
     }
     let codes = join(codes.iter().map(|c| format!("`{c}`")), ", ");
-    vec![cell(&status), cell(&description), bodies, codes]
+    vec![cell(&status), cell(&description), headers(x), bodies, codes]
 }
 
-/// A response's headers, error codes and bodies.
-fn details(o: &mut String, x: &Response) {
-    fields(o, "header", &x.headers);
-    let row = |(code, meaning, from): &(&str, Option<&str>, Sources)| {
-        let [meaning, from] = [meaning.unwrap_or(""), &sources(from)].map(cell);
+/// A message's headers, each linked to its component if it is one.
+fn headers(x: &Message) -> String {
+    let name = |h: &Row| match h.shared {
+        Some(shared) => format!("`{}` ({})", h.name, link("header", shared)),
+        None => format!("`{}`", h.name),
+    };
+    join(x.headers.iter().map(name), ", ")
+}
+
+/// A message's bodies (each line led by `lead`) with their examples, then
+/// its headers that are no component and its error codes.
+fn details(o: &mut String, x: &Message, lead: &str) {
+    if x.media.is_empty() {
+        w!(o, "{lead}: no body.\n");
+    }
+    for m in &x.media {
+        w!(o, "{lead} `{}`: {}.", m.media_type, type_of(&m.ty));
+        for (name, summary, value) in &m.examples {
+            let name = name.map(|n| format!(" `{n}`")).unwrap_or_default();
+            let summary = summary.map(|s| format!(" ({})", one_line(s)));
+            let summary = summary.unwrap_or_default();
+            w!(o, "- Example{name}{summary}: {}", json(value));
+        }
+        w!(o, "");
+        if let Some(s) = &m.inline {
+            schema(o, s, false);
+        }
+    }
+    rows(o, "header", x.headers.iter().filter(|h| h.shared.is_none()));
+    let row = |e| {
+        let [code, meaning] = ["code", "meaning"].map(|k| cell(str_of(e, k).unwrap_or("")));
+        let from = cell(&sources(&references(e, "code")));
         vec![format!("`{code}`"), meaning, from]
     };
-    table(o, "error code|meaning|source", x.codes.iter().map(row));
-    x.media.iter().for_each(|m| content(o, m));
+    let codes = seq(x.node.get("x-error-codes")).map(row);
+    table(o, "error code|meaning|source", codes);
 }
 
-fn content(o: &mut String, m: &Media) {
-    w!(o, "Body `{}`: {}.\n", m.media_type, type_of(&m.ty));
-    if let Some(s) = &m.inline {
-        schema(o, s, false);
-    }
-    for (name, summary, value) in &m.examples {
-        let name = name.map(|n| format!(" `{n}`")).unwrap_or_default();
-        let summary = summary.map_or(":".into(), |s| format!(": {}", one_line(s)));
-        w!(o, "Example{name}{summary}\n\n{}", json_block(value));
-    }
-}
-
-/// A schema's rules, type (`with_type`), constraints, `required` lists and
-/// fields.
-fn schema(o: &mut String, s: &Schema, with_type: bool) {
-    rules(o, &s.rules);
+/// A schema's rules, then on one line its type and example (when `named`),
+/// constraints and `required` lists, then its fields.
+fn schema(o: &mut String, s: &Schema, named: bool) {
+    rules(o, s.node);
     let (constraints, default) = constraints(&s.constraints);
     let mut lines = Vec::new();
-    if with_type {
+    if named {
         lines.push(format!("Type: {}.", type_of(&s.ty)));
     }
     if !constraints.is_empty() {
@@ -235,15 +261,17 @@ fn schema(o: &mut String, s: &Schema, with_type: bool) {
         let names = join(names.iter().map(|n| format!("`{n}`")), ", ");
         lines.push(format!("Required: {names} ({}).", sources(from)));
     }
+    let example = s.node.get("example").filter(|_| named);
+    lines.extend(example.map(|e| format!("Example: {}.", json(e))));
     if !lines.is_empty() {
-        w!(o, "{}\n", lines.join("\n"));
+        w!(o, "{}\n", lines.join(" "));
     }
-    fields(o, "field", &s.fields);
+    rows(o, "field", &s.fields);
 }
 
 /// A table of fields, parameters or headers (`first`: which).
-fn fields(o: &mut String, first: &str, fields: &[Field]) {
-    let rows = fields.iter().map(|f| {
+fn rows<'r, 'a: 'r>(o: &mut String, first: &str, rows: impl IntoIterator<Item = &'r Row<'a>>) {
+    let rows = rows.into_iter().map(|f| {
         let place = f.place.map(|p| format!(" ({p})")).unwrap_or_default();
         // A schema's `required` lists are shown with it, with their sources.
         let required = match (&f.required, first) {
@@ -262,32 +290,22 @@ fn fields(o: &mut String, first: &str, fields: &[Field]) {
     table(o, &head, rows);
 }
 
-/// The constraints, those in one place with the same sources together and
-/// followed by them; and the default.
+/// The constraints, those with the same sources together and followed by
+/// them; and the default.
 fn constraints(list: &[Constraint]) -> (String, String) {
-    let mut groups: Vec<(&str, &Option<Sources>, Vec<String>)> = Vec::new();
+    let mut groups: Vec<(&Option<Sources>, Vec<String>)> = Vec::new();
     let mut default = String::new();
     for c in list {
         let phrase = format!("{} {}", c.keyword, code(c.value));
         match groups.last_mut() {
-            _ if c.at.is_empty() && c.keyword == "default" => {
-                default = code(c.value) + &source(&c.sources);
-            }
-            Some((at, from, phrases)) if *at == c.at && **from == c.sources => phrases.push(phrase),
-            _ => groups.push((&c.at, &c.sources, vec![phrase])),
+            _ if c.keyword == "default" => default = code(c.value) + &source(&c.sources),
+            Some((from, phrases)) if **from == c.sources => phrases.push(phrase),
+            _ => groups.push((&c.sources, vec![phrase])),
         }
     }
-    let groups = groups.iter().map(|(at, from, phrases)| {
-        let at = Some(at)
-            .filter(|at| !at.is_empty())
-            .map(|at| format!("{at}: "));
-        format!(
-            "{}{}{}",
-            at.unwrap_or_default(),
-            phrases.join(", "),
-            source(from)
-        )
-    });
+    let groups = groups
+        .iter()
+        .map(|(from, phrases)| phrases.join(", ") + &source(from));
     (join(groups, "; "), default)
 }
 
@@ -298,8 +316,8 @@ fn security(r: &Reference, requirement: Option<&Value>) -> String {
         return "no security requirement declared".into();
     };
     let scheme = |(name, scopes): (&str, &Value)| {
-        let scheme = r.schemes.iter().find(|(n, ..)| *n == name);
-        let header = scheme.and_then(|(_, s, _)| str_of(s, "name"));
+        let scheme = r.schemes.iter().find(|(n, _)| *n == name);
+        let header = scheme.and_then(|(_, s)| str_of(s, "name"));
         let header = header.map(|h| format!(" (`{h}`)")).unwrap_or_default();
         let scopes = seq(Some(scopes))
             .next()
@@ -317,7 +335,7 @@ fn security(r: &Reference, requirement: Option<&Value>) -> String {
 fn type_of(t: &Type) -> String {
     match t {
         Type::Plain(ty, Some(format)) => format!("{ty} ({format})"),
-        Type::Plain(ty, None) => ty.clone(),
+        Type::Plain(ty, None) => ty.to_string(),
         Type::Array(items) => format!("array of {}", type_of(items)),
         Type::Named(inner, name) => format!("{} ({})", type_of(inner), link("schema", name)),
         Type::Of(words, list) => {
@@ -341,13 +359,35 @@ fn table(o: &mut String, head: &str, rows: impl Iterator<Item = Vec<String>>) {
     }
 }
 
-fn rules(o: &mut String, rules: &[(&str, Sources)]) {
-    let rules = rules
-        .iter()
-        .map(|(rule, from)| format!("- {} ({})\n", one_line(rule), sources(from)));
-    let rules: String = rules.collect();
+/// The `x-rules` of a node, as a list.
+fn rules(o: &mut String, node: &Value) {
+    let rule = |e| {
+        let rule = one_line(str_of(e, "rule").unwrap_or("?"));
+        format!("- {rule} ({})\n", sources(&references(e, "rule")))
+    };
+    let rules: String = seq(node.get("x-rules")).map(rule).collect();
     if !rules.is_empty() {
-        w!(o, "**Rules**\n\n{rules}");
+        w!(o, "**Rules:**\n{rules}");
+    }
+}
+
+/// A YAML mapping as a nested list, a list of values on one line.
+fn tree(o: &mut String, v: &Value, indent: &str) {
+    for (key, v) in entries(Some(v)) {
+        match v {
+            Value::Mapping(_) => {
+                w!(o, "{indent}- `{key}`:");
+                tree(o, v, &format!("{indent}  "));
+            }
+            _ => {
+                let values = v.as_sequence().map_or(vec![v], |s| s.iter().collect());
+                w!(
+                    o,
+                    "{indent}- `{key}`: {}",
+                    join(values.into_iter().map(code), ", ")
+                );
+            }
+        }
     }
 }
 
@@ -367,9 +407,26 @@ fn source(from: &Option<Sources>) -> String {
         .unwrap_or_default()
 }
 
+/// A description: each paragraph and each list item on one line (a text
+/// with a code block as it is written).
 fn para(o: &mut String, text: Option<&str>) {
-    if let Some(text) = text {
-        w!(o, "{}\n", text.trim_end());
+    let text = text.unwrap_or("").trim();
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        match lines.last_mut() {
+            Some(last) if !last.is_empty() && !line.is_empty() && !line.starts_with("- ") => {
+                last.push(' ');
+                last.push_str(line);
+            }
+            _ => lines.push(line.to_owned()),
+        }
+    }
+    let text = match text.contains("```") {
+        true => text.to_owned(),
+        false => lines.join("\n"),
+    };
+    if !text.is_empty() {
+        w!(o, "{text}\n");
     }
 }
 
@@ -379,20 +436,27 @@ fn colon(text: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-fn json_block(v: &Value) -> String {
-    format!(
-        "```json\n{}\n```\n",
-        serde_json::to_string_pretty(v).unwrap_or_default()
-    )
+/// A value in backticks: a string as it is (unless empty), anything else as
+/// JSON.
+fn code(v: &Value) -> String {
+    match v.as_str().filter(|s| !s.is_empty()) {
+        Some(text) => span(text),
+        None => span(&serde_json::to_string(v).unwrap_or_default()),
+    }
 }
 
-/// A value in backticks: a string as it is, anything else as JSON.
-fn code(v: &Value) -> String {
-    let text = v.as_str().map(str::to_owned);
-    format!(
-        "`{}`",
-        text.unwrap_or_else(|| serde_json::to_string(v).unwrap_or_default())
-    )
+/// A value as JSON on one line, in backticks.
+fn json(v: &Value) -> String {
+    let pretty = serde_json::to_string_pretty(v).unwrap_or_default();
+    span(&join(pretty.lines().map(|l| l.trim().to_owned()), " "))
+}
+
+/// Text in backticks; in double ones, padded, when it holds a backtick.
+fn span(text: &str) -> String {
+    match text.contains('`') {
+        true => format!("`` {text} ``"),
+        false => format!("`{text}`"),
+    }
 }
 
 /// `text`, or `empty` when it is empty.
@@ -420,20 +484,17 @@ fn cell(s: &str) -> String {
 
 /// A `###` heading with the anchor [`link`] points at.
 fn heading(o: &mut String, kind: &str, name: &str) {
-    w!(o, "<a id=\"{}\"></a>\n### {name}\n", anchor(kind, name));
+    w!(o, "### <a id=\"{}\"></a>{name}\n", anchor(kind, name));
 }
 
 fn link(kind: &str, name: &str) -> String {
     format!("[{name}](#{})", anchor(kind, name))
 }
 
-fn anchor(kind: &str, name: &str) -> String {
-    let slug = name.chars().map(|c| {
-        if c.is_ascii_alphanumeric() {
-            c.to_ascii_lowercase()
-        } else {
-            '-'
-        }
-    });
-    format!("{kind}-{}", slug.collect::<String>())
+pub fn anchor(kind: &str, name: &str) -> String {
+    let slug = name.to_ascii_lowercase();
+    format!(
+        "{kind}-{}",
+        slug.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+    )
 }

@@ -40,6 +40,9 @@ fn reference() -> Result<Rendition> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
+    use super::markdown::anchor;
     use super::*;
     use crate::document::{entries, seq, Value};
 
@@ -55,83 +58,128 @@ mod tests {
     }
 
     /// Each rule of a small document, shown beside its sources; a schema
-    /// written inline with a `title` is shown like a component.
+    /// written inline with a `title` is shown like a component, and shared
+    /// request bodies and headers once, linked where used.
     #[test]
     fn rules_are_shown_beside_their_sources() {
         let path = crate::root().join("xtask/tests/sources/all-sourced/openapi.yaml");
         let text = print(&std::fs::read_to_string(path).unwrap());
         assert_shows(&text, &[
             "| `id` (path) | string ([Id](#schema-id)) | yes (api) |",
-            "Constraints: minLength `1`, maxLength `64` (api).",
-            "Constraints: additionalProperties `false` (ours: closed so that typos are caught).\nRequired: `id`, `size` (sdk).",
+            "Type: string. Constraints: minLength `1`, maxLength `64` (api).",
+            "Constraints: additionalProperties `false` (ours: closed so that typos are caught). Required: `id`, `size` (sdk).",
             "| `size` | integer (int64) | yes | format `int64` (sdk); minimum `0` (api) | `0` (api; sdk) |  |",
             "| `tags` | array of string | no | uniqueItems `true` (sdk); items: enum `[\"a\",\"b\"]` (api) |",
             "| `note` | string | no |  |  |  |",
-            "| 200 (api) | ok | none |  |",
-            "| 404 | no such thing ([NotFound](#response-notfound)) | none | `LIVE.1` |",
+            "| 200 (api) | ok | `X-request-id` | none |  |",
+            "| 404 | no such thing ([NotFound](#response-notfound)) |  | none | `LIVE.1` |",
             "Source of the status: api: the error table.",
+            "**200**: no body.\n\n| header | type | required |",
             "| `X-request-id` | string | yes (api; sdk) |",
             "| `LIVE.1` | not found | sdk |",
             "- The whole thing is replaced. (ours: the page says \"modify\", the SDK sends every field)",
             "- size is in bytes (api)",
-            "**Scheme:** type `apiKey`, in `header`, name `X-Auth-Token`.",
+            "**Scheme:** type `apiKey`, in `header`, name `X-Auth-Token` (api).",
             "- `api`: [The API page](https://example.invalid/api)",
         ]);
         let text = print(
-            "components: {schemas: {R: {type: object, properties: {e: {title: E, \
-            type: string, maxLength: 3, x-source: 'api: three'}}}, N: {maxLength: 3}}}",
+            r#"
+paths:
+  /x:
+    post:
+      requestBody: {$ref: '#/components/requestBodies/B'}
+      responses:
+        '200': {description: ok, headers: {X-Id: {$ref: '#/components/headers/Id'}}}
+components:
+  requestBodies:
+    B:
+      content:
+        application/json: {examples: {e: {summary: S, value: {k: [1, '`']}}}}
+  headers:
+    Id: {schema: {type: string}}
+  schemas:
+    R:
+      description: "one\n  two\n\n- a\n  b"
+      type: object
+      properties: {e: {title: E, type: string, maxLength: 3, x-source: 'api: three'}}
+    N: {maxLength: 3, description: "x\n```\n  a\n```"}
+"#,
         );
         assert_shows(&text, &[
+            "**Request body** (optional): [B](#body-b).",
+            "| 200 (**no source**) | ok | `X-Id` ([Id](#header-id)) | none |  |",
+            "<a id=\"body-b\"></a>B\n\n**Request body** (optional)\n\nBody `application/json`: any.\n- Example `e` (S): `` { \"k\": [ 1, \"`\" ] } ``\n",
+            "<a id=\"header-id\"></a>Id\n\n| header | type |",
+            "one two\n\n- a b\n",
+            "x\n```\n  a\n```\n",
             "| `e` | string ([E](#schema-e)) | no |  |  |  |",
-            "<a id=\"schema-e\"></a>\n### E\n\nType: string.\nConstraints: maxLength `3` (api: three).",
-            "Type: any.\nConstraints: maxLength `3` (**no source**).",
+            "<a id=\"schema-e\"></a>E\n\nType: string. Constraints: maxLength `3` (api: three).",
+            "Type: any. Constraints: maxLength `3` (**no source**).",
         ]);
     }
 
-    /// The reference of the contract shows every operation, status, error
-    /// code, notification, signing field and source, and its links land.
+    /// The reference of the contract shows each operation with its
+    /// statuses, each schema, error code, notification, signed field and
+    /// source, and its links land.
     #[test]
     fn the_reference_is_complete_and_its_links_land() {
         let doc = Document::load().unwrap();
         let text = reference().unwrap().contents;
-        let mut shown = Vec::new();
+        // The text after each anchor, up to the next one; "" is all of it.
+        let mut sections: HashMap<&str, &str> = text
+            .split("<a id=\"")
+            .skip(1)
+            .filter_map(|s| s.split_once("\"></a>"))
+            .collect();
+        sections.insert("", &text);
+        let mut shown: Vec<(String, String)> = Vec::new();
         for op in doc.operations() {
-            shown.push(format!(
-                "### {}\n\n`{} {}`",
-                op.id(),
-                op.method.to_uppercase(),
-                op.path
-            ));
+            let at = anchor("op", &op.id());
+            let (method, path) = (op.method.to_uppercase(), op.path);
+            shown.push((at.clone(), format!("`{method} {path}`")));
             for (status, _) in entries(op.op.get("responses")) {
-                let section = text.split(&format!("### {}\n", op.id())).nth(1).unwrap();
-                assert!(section
-                    .split("\n### ")
-                    .next()
-                    .unwrap()
-                    .contains(&format!("| {status}")));
+                shown.push((at.clone(), format!("\n| {status} ")));
+            }
+            for (name, _) in entries(op.op.get("callbacks")) {
+                let by = format!("[{}](#{at})", op.id());
+                shown.push((anchor("notification", name), by));
+            }
+        }
+        let components = |kind| entries(doc["components"].get(kind));
+        for (name, response) in components("responses") {
+            for e in seq(response.get("x-error-codes")) {
+                let code = format!("| `{}` |", e["code"].as_str().unwrap());
+                shown.push((anchor("response", name), code));
+            }
+        }
+        for (name, schema) in components("schemas") {
+            shown.push((anchor("schema", name), "Type: ".into()));
+            for (_, signing) in entries(schema.get("x-signing")) {
+                let Some(message) = signing.get("message") else {
+                    continue;
+                };
+                let fields = seq(Some(message)).map(|f| format!("`{}`", f.as_str().unwrap()));
+                let fields = fields.collect::<Vec<_>>().join(", ");
+                shown.push((String::new(), format!("- `message`: {fields}\n")));
             }
         }
         let mut sources = Vec::new();
-        every_source(&doc, &mut sources);
+        every_source(&doc, false, &mut sources);
         let one_line = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-        shown.extend(sources.iter().map(|s| one_line(s)));
-        let schema = doc.schema("RecordNotification").unwrap();
-        let signed = seq(schema["x-signing"]["HMACSHA256"].get("message"));
-        shown.extend(signed.map(|f| format!("  - {}\n", f.as_str().unwrap())));
-        shown.push("### recordNotification\n\nRegistered by [CreateRecordCallbackConfig]".into());
-        for (_, response) in entries(doc["components"].get("responses")) {
-            for e in seq(response.get("x-error-codes")) {
-                shown.push(format!("`{}`", e["code"].as_str().unwrap()));
-            }
+        shown.extend(sources.iter().map(|s| (String::new(), one_line(s))));
+        for (at, needle) in &shown {
+            let within = sections.get(at.as_str()).expect(at);
+            assert!(within.contains(needle.as_str()), "{needle:?} not in {at:?}");
         }
-        assert_shows(&text, &shown.iter().map(String::as_str).collect::<Vec<_>>());
-        let anchor = |at: &str| text.contains(&format!("<a id=\"{at}\">"));
         // GitHub's id of a heading; those linked to are plain words.
         let lower = text.to_lowercase();
         let heading = |at: &str| lower.contains(&format!("\n## {}\n", at.replace('-', " ")));
         for link in text.split("](").skip(1).filter_map(|l| l.split(')').next()) {
             match link.strip_prefix('#') {
-                Some(at) => assert!(anchor(at) || heading(at), "no anchor for {link}"),
+                Some(at) => assert!(
+                    sections.contains_key(at) || heading(at),
+                    "no anchor for {link}"
+                ),
                 None if !link.starts_with("http") => {
                     assert!(crate::root().join("docs").join(link).exists(), "{link}")
                 }
@@ -140,18 +188,17 @@ mod tests {
         }
     }
 
-    /// Every reference an `x-source` gives, anywhere.
-    fn every_source<'v>(v: &'v Value, out: &mut Vec<&'v str>) {
-        let strings = |v: &'v Value| seq(Some(v)).chain([v]).filter_map(Value::as_str);
-        for (key, v) in entries(Some(v)) {
-            match key {
-                "x-source" if v.is_mapping() => {
-                    entries(Some(v)).for_each(|(_, v)| out.extend(strings(v)))
+    /// Every string inside an `x-source`, anywhere.
+    fn every_source<'v>(v: &'v Value, inside: bool, out: &mut Vec<&'v str>) {
+        match v {
+            Value::String(s) if inside => out.push(s),
+            Value::Sequence(list) => list.iter().for_each(|v| every_source(v, inside, out)),
+            Value::Mapping(m) => {
+                for (key, v) in m {
+                    every_source(v, inside || key.as_str() == Some("x-source"), out);
                 }
-                "x-source" => out.extend(strings(v)),
-                _ => every_source(v, out),
             }
+            _ => {}
         }
-        seq(Some(v)).for_each(|v| every_source(v, out));
     }
 }

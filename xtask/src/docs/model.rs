@@ -1,10 +1,12 @@
-//! What the reference shows, read from the document: `$ref`s followed,
-//! `allOf` merged, each rule with its sources. No Markdown here; the printer
-//! only reads plain text (`summary`, `description`, ...) off the nodes kept.
+//! What the reference shows that takes walking the document: `$ref`s
+//! followed, `allOf` merged, fields listed, types and named parts found.
+//! Everything else (summaries, descriptions, `x-rules`, `x-error-codes`,
+//! sources) the printer reads straight off the resolved nodes kept here.
 //!
 //! A named schema (a component, or one written inline with a `title`, as the
-//! document does for generators' sake) and a component response are read
-//! once, where they are defined; where one is used, only its name is kept.
+//! document does for generators' sake) and a component response, request
+//! body or header are read once, where they are defined; where one is used,
+//! only its name is kept.
 
 use crate::document::METHODS;
 use crate::document::{entries, is_true, seq, str_of, subschemas, Document, Operation, Value};
@@ -23,11 +25,14 @@ const SHOWN: &str = "format minLength maxLength minimum maximum exclusiveMinimum
 pub struct Reference<'a> {
     /// `info`, `servers`, `security` and `x-sources` are printed as written.
     pub root: &'a Value,
-    pub schemes: Vec<(&'a str, &'a Value, Sources<'a>)>,
+    pub schemes: Vec<(&'a str, &'a Value)>,
     pub operations: Vec<Op<'a>>,
-    /// Each callback: its name, the operations that register it, its requests.
-    pub notifications: Vec<(&'a str, Vec<String>, Vec<Op<'a>>)>,
-    pub responses: Vec<(&'a str, Response<'a>)>,
+    pub notifications: Vec<Notification<'a>>,
+    /// The component responses and request bodies, keyed by their names.
+    pub responses: Vec<Message<'a>>,
+    pub bodies: Vec<Message<'a>>,
+    /// The component headers, named as components.
+    pub headers: Vec<Row<'a>>,
     pub schemas: Vec<Schema<'a>>,
     pub discrepancies: Vec<Discrepancy>,
 }
@@ -38,30 +43,35 @@ pub struct Op<'a> {
     pub method: &'a str,
     pub path: &'a str,
     pub node: &'a Value,
-    pub rules: Vec<(&'a str, Sources<'a>)>,
-    pub params: Vec<Field<'a>>,
-    /// The request body (resolved) and its contents.
-    pub body: Option<(&'a Value, Vec<Media<'a>>)>,
-    pub responses: Vec<Response<'a>>,
+    pub params: Vec<Row<'a>>,
+    pub body: Option<Message<'a>>,
+    pub responses: Vec<Message<'a>>,
 }
 
-pub struct Response<'a> {
-    pub status: &'a str,
-    /// The component response it is, if it is one.
-    pub shared: Option<&'a str>,
-    /// The response, resolved.
+/// A callback, the operations that register it, and its requests.
+pub struct Notification<'a> {
+    pub name: &'a str,
+    /// The callback, resolved.
     pub node: &'a Value,
-    /// The sources of its status.
-    pub sources: Sources<'a>,
-    pub headers: Vec<Field<'a>>,
-    /// `x-error-codes`: code, meaning, sources.
-    pub codes: Vec<(&'a str, Option<&'a str>, Sources<'a>)>,
+    pub registered_by: Vec<String>,
+    pub requests: Vec<Op<'a>>,
+}
+
+/// A request body or a response.
+pub struct Message<'a> {
+    /// A response's status, or a component's name in its own section.
+    pub key: &'a str,
+    /// The component it is, where one is used.
+    pub shared: Option<&'a str>,
+    /// The body or response, resolved.
+    pub node: &'a Value,
+    pub headers: Vec<Row<'a>>,
     pub media: Vec<Media<'a>>,
 }
 
 pub struct Media<'a> {
     pub media_type: &'a str,
-    pub ty: Type,
+    pub ty: Type<'a>,
     /// The schema, when it has no name.
     pub inline: Option<Schema<'a>>,
     /// Name (none for a lone `example`), summary, value (or external URL).
@@ -73,19 +83,21 @@ pub struct Media<'a> {
 pub struct Schema<'a> {
     pub name: &'a str,
     pub node: &'a Value,
-    pub ty: Type,
+    pub ty: Type<'a>,
     pub constraints: Vec<Constraint<'a>>,
     /// Each `required` list: the fields it names, and its sources.
     pub required: Vec<(Vec<String>, Sources<'a>)>,
-    pub rules: Vec<(&'a str, Sources<'a>)>,
-    pub fields: Vec<Field<'a>>,
+    pub fields: Vec<Row<'a>>,
 }
 
-/// A field of a schema, a parameter (with its place) or a header.
-pub struct Field<'a> {
+/// A field of a schema, a parameter or a header.
+pub struct Row<'a> {
     pub name: String,
+    /// Where a parameter goes (`path`, `query`, ...).
     pub place: Option<&'a str>,
-    pub ty: Type,
+    /// The component parameter or header it is.
+    pub shared: Option<&'a str>,
+    pub ty: Type<'a>,
     /// When required, the sources of that rule.
     pub required: Option<Sources<'a>>,
     /// Empty for a named schema: it shows its own.
@@ -94,23 +106,22 @@ pub struct Field<'a> {
     pub example: Option<&'a Value>,
 }
 
-/// A keyword of a schema, or of an unnamed schema in it (`at`: `items`,
-/// `oneOf/1`, ...); `sources` is `None` where the keyword is no rule.
+/// A keyword of a schema, or of an unnamed schema in it (`items: enum`,
+/// `oneOf/1: format`, ...); `sources` is `None` where the keyword is no rule.
 pub struct Constraint<'a> {
-    pub at: String,
-    pub keyword: &'static str,
+    pub keyword: String,
     pub value: &'a Value,
     pub sources: Option<Sources<'a>>,
 }
 
-pub enum Type {
+pub enum Type<'a> {
     /// `type` (`any` when none) and `format`.
-    Plain(String, Option<String>),
-    Array(Box<Type>),
+    Plain(&'a str, Option<&'a str>),
+    Array(Box<Type<'a>>),
     /// A named schema's type, and its name.
-    Named(Box<Type>, String),
+    Named(Box<Type<'a>>, &'a str),
     /// `oneOf`, `anyOf` or `allOf` these.
-    Of(&'static str, Vec<Type>),
+    Of(&'static str, Vec<Type<'a>>),
 }
 
 pub fn read(doc: &Document, discrepancies: Vec<Discrepancy>) -> Reference<'_> {
@@ -122,21 +133,24 @@ pub fn read(doc: &Document, discrepancies: Vec<Discrepancy>) -> Reference<'_> {
         schemas.push(r.schema(name, schema));
         r.titled(schema, &mut schemas);
     }
-    let scheme = |(name, s)| (name, doc.resolve(s), references(doc.resolve(s), "scheme"));
     Reference {
         root: &doc.root,
-        schemes: part("securitySchemes").map(scheme).collect(),
+        schemes: part("securitySchemes")
+            .map(|(n, s)| (n, doc.resolve(s)))
+            .collect(),
         notifications: r.notifications(&operations),
         operations,
-        responses: part("responses")
-            .map(|(n, x)| (n, r.response("", x)))
+        responses: part("responses").map(|(n, x)| r.message(n, x)).collect(),
+        bodies: part("requestBodies")
+            .map(|(n, x)| r.message(n, x))
             .collect(),
+        headers: part("headers").map(|(n, h)| r.row(h, Some(n))).collect(),
         schemas,
         discrepancies,
     }
 }
 
-/// `name` inside `path` (`a.b`, `a/b`).
+/// `name` inside `path` (`a.b`, `a/b`, `a: b`).
 fn child(path: &str, separator: &str, name: &str) -> String {
     match path {
         "" => name.to_owned(),
@@ -150,9 +164,9 @@ pub fn first_sentence(text: &str) -> &str {
     ends.map(|(i, _)| i).min().map_or(text, |i| &text[..=i])
 }
 
-fn x_rules(node: &Value) -> Vec<(&str, Sources<'_>)> {
-    let rule = |e| (str_of(e, "rule").unwrap_or("?"), references(e, "rule"));
-    seq(node.get("x-rules")).map(rule).collect()
+/// The component of `kind` that `x` refers to, if it does.
+fn component<'a>(x: &'a Value, kind: &str) -> Option<&'a str> {
+    str_of(x, "$ref")?.strip_prefix(&format!("#/components/{kind}/"))
 }
 
 struct Reader<'a> {
@@ -161,87 +175,82 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn op(&self, o: &Operation<'a>) -> Op<'a> {
-        let body = o.op.get("requestBody").map(|b| self.doc.resolve(b));
+        let params = self.doc.parameters(o).into_iter();
         let responses = entries(o.op.get("responses"));
         Op {
             id: o.id(),
             method: o.method,
             path: o.path,
             node: o.op,
-            rules: x_rules(o.op),
-            params: self
-                .doc
-                .parameters(o)
-                .into_iter()
-                .map(|p| self.param(p, None))
-                .collect(),
-            body: body.map(|b| (b, self.media(b))),
-            responses: responses
-                .map(|(status, x)| self.response(status, x))
-                .collect(),
+            params: params.map(|p| self.row(p, None)).collect(),
+            body: o.op.get("requestBody").map(|b| self.message("", b)),
+            responses: responses.map(|(s, x)| self.message(s, x)).collect(),
         }
     }
 
     /// Each callback once, with the operations that register it.
-    fn notifications(&self, operations: &[Op<'a>]) -> Vec<(&'a str, Vec<String>, Vec<Op<'a>>)> {
-        let mut out: Vec<(&str, Vec<String>, Vec<Op>)> = Vec::new();
-        let mut seen: Vec<&Value> = Vec::new();
+    fn notifications(&self, operations: &[Op<'a>]) -> Vec<Notification<'a>> {
+        let mut out: Vec<Notification> = Vec::new();
         for op in operations {
             for (name, callback) in entries(op.node.get("callbacks")) {
-                let callback = self.doc.resolve(callback);
-                if let Some(i) = seen.iter().position(|c| std::ptr::eq(*c, callback)) {
-                    out[i].1.push(op.id.clone());
-                    continue;
+                let node = self.doc.resolve(callback);
+                match out.iter_mut().find(|n| std::ptr::eq(n.node, node)) {
+                    Some(n) => n.registered_by.push(op.id.clone()),
+                    None => out.push(Notification {
+                        name,
+                        node,
+                        registered_by: vec![op.id.clone()],
+                        requests: self.requests(node),
+                    }),
                 }
-                let mut requests = Vec::new();
-                for (path, item) in entries(Some(callback)) {
-                    let item = self.doc.resolve(item);
-                    for (method, op) in entries(Some(item)).filter(|(m, _)| METHODS.contains(m)) {
-                        requests.push(self.op(&Operation {
-                            path,
-                            method,
-                            op,
-                            item,
-                        }));
-                    }
-                }
-                seen.push(callback);
-                out.push((name, vec![op.id.clone()], requests));
+            }
+        }
+        out
+    }
+
+    /// The requests of a callback.
+    fn requests(&self, callback: &'a Value) -> Vec<Op<'a>> {
+        let mut out = Vec::new();
+        for (path, item) in entries(Some(callback)) {
+            let item = self.doc.resolve(item);
+            for (method, op) in entries(Some(item)).filter(|(m, _)| METHODS.contains(m)) {
+                out.push(self.op(&Operation {
+                    path,
+                    method,
+                    op,
+                    item,
+                }));
             }
         }
         out
     }
 
     /// A parameter, or a header (`name` given).
-    fn param(&self, p: &'a Value, name: Option<&'a str>) -> Field<'a> {
+    fn row(&self, p: &'a Value, name: Option<&'a str>) -> Row<'a> {
+        let shared = component(p, "parameters").or(component(p, "headers"));
         let p = self.doc.resolve(p);
         let name = name.or_else(|| str_of(p, "name")).unwrap_or("?");
         let required = is_true(p, "required").then(|| references(p, "required"));
-        let mut field = self.field(name, p.get("schema").unwrap_or(&Value::Null), required);
-        field.place = str_of(p, "in");
-        field.description = str_of(p, "description").or(field.description);
-        field.example = p.get("example");
-        field
+        let field = self.field(name, p.get("schema").unwrap_or(&Value::Null), required);
+        Row {
+            place: str_of(p, "in"),
+            shared,
+            description: str_of(p, "description").or(field.description),
+            example: p.get("example"),
+            ..field
+        }
     }
 
-    fn response(&self, status: &'a str, x: &'a Value) -> Response<'a> {
-        let shared = str_of(x, "$ref").and_then(|r| r.strip_prefix("#/components/responses/"));
+    /// A request body or a response (`key`: its status, if one).
+    fn message(&self, key: &'a str, x: &'a Value) -> Message<'a> {
+        let shared = component(x, "responses").or(component(x, "requestBodies"));
         let node = self.doc.resolve(x);
-        let code = |e| {
-            (
-                str_of(e, "code").unwrap_or("?"),
-                str_of(e, "meaning"),
-                references(e, "code"),
-            )
-        };
         let headers = entries(node.get("headers"));
-        Response {
-            status,
+        Message {
+            key,
             shared,
             node,
-            sources: references(node, "status"),
-            headers: headers.map(|(name, h)| self.param(h, Some(name))).collect(),
-            codes: seq(node.get("x-error-codes")).map(code).collect(),
+            headers: headers.map(|(name, h)| self.row(h, Some(name))).collect(),
             media: self.media(node),
         }
     }
@@ -250,23 +259,18 @@ impl<'a> Reader<'a> {
         let mut out = Vec::new();
         for (media_type, m) in entries(holder.get("content")) {
             let schema = m.get("schema").unwrap_or(&Value::Null);
-            let mut examples: Vec<_> = m
-                .get("example")
-                .map(|v| (None, None, v))
-                .into_iter()
-                .collect();
-            for (name, e) in entries(m.get("examples")) {
+            let lone = m.get("example").map(|v| (None, None, v));
+            let named = entries(m.get("examples")).filter_map(|(name, e)| {
                 let e = self.doc.resolve(e);
-                if let Some(value) = e.get("value").or(e.get("externalValue")) {
-                    examples.push((Some(name), str_of(e, "summary"), value));
-                }
-            }
+                let value = e.get("value").or(e.get("externalValue"))?;
+                Some((Some(name), str_of(e, "summary"), value))
+            });
             let inline = !self.is_named(schema);
             out.push(Media {
                 media_type,
                 ty: self.type_of(schema),
                 inline: inline.then(|| self.schema("", self.doc.resolve(schema))),
-                examples,
+                examples: lone.into_iter().chain(named).collect(),
             });
         }
         out
@@ -279,7 +283,6 @@ impl<'a> Reader<'a> {
             ty: self.bare_type(node),
             constraints: Vec::new(),
             required: Vec::new(),
-            rules: x_rules(node),
             fields: Vec::new(),
         };
         self.constraints(node, "", &mut s.constraints);
@@ -323,11 +326,8 @@ impl<'a> Reader<'a> {
                 .and_then(|n| n.get("properties")?.get(name));
             let Some(prop) = found else { continue };
             let path = child(path, ".", name);
-            let names_it = |n: &Value| seq(n.get("required")).any(|r| r.as_str() == Some(name));
-            let list = required
-                .contains(&name)
-                .then(|| self.doc.find(node, &names_it));
-            let required = list.map(|l| l.map_or(Vec::new(), |l| references(l, "required")));
+            // The sources of `required` are shown with its list.
+            let required = required.contains(&name).then(Vec::new);
             s.fields.push(self.field(&path, prop, required));
             if !self.is_named(prop) {
                 self.nested(prop, &path, s);
@@ -349,7 +349,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A field; of a named schema, it keeps the name and first sentence.
-    fn field(&self, name: &str, schema: &'a Value, required: Option<Sources<'a>>) -> Field<'a> {
+    fn field(&self, name: &str, schema: &'a Value, required: Option<Sources<'a>>) -> Row<'a> {
         let carrier = self.doc.carrier(schema, "description");
         let mut description = carrier.and_then(|c| str_of(c, "description"));
         let mut constraints = Vec::new();
@@ -357,16 +357,15 @@ impl<'a> Reader<'a> {
             true => description = description.map(first_sentence),
             false => self.constraints(schema, "", &mut constraints),
         }
-        let ty = self.type_of(schema);
-        let (name, place, example) = (name.to_owned(), None, None);
-        Field {
-            name,
-            place,
-            ty,
+        Row {
+            name: name.to_owned(),
+            place: None,
+            shared: None,
+            ty: self.type_of(schema),
             required,
             constraints,
             description,
-            example,
+            example: None,
         }
     }
 
@@ -381,9 +380,8 @@ impl<'a> Reader<'a> {
             let sources = is_rule(schema, keyword).then(|| references(schema, keyword));
             // A `false` flag that is no rule says nothing (`nullable: false`).
             if sources.is_some() || value.as_bool() != Some(false) {
-                let at = at.to_owned();
+                let keyword = child(at, ": ", keyword);
                 out.push(Constraint {
-                    at,
                     keyword,
                     value,
                     sources,
@@ -399,25 +397,23 @@ impl<'a> Reader<'a> {
 
     /// The name a schema is shown under: its component's, or a `title`.
     fn name_of(&self, schema: &'a Value) -> Option<&'a str> {
-        let component =
-            str_of(schema, "$ref").and_then(|r| r.strip_prefix("#/components/schemas/"));
-        component.or_else(|| str_of(self.doc.resolve(schema), "title"))
+        component(schema, "schemas").or_else(|| str_of(self.doc.resolve(schema), "title"))
     }
 
     fn is_named(&self, schema: &'a Value) -> bool {
         self.name_of(schema).is_some()
     }
 
-    fn type_of(&self, schema: &'a Value) -> Type {
+    fn type_of(&self, schema: &'a Value) -> Type<'a> {
         let bare = self.bare_type(self.doc.resolve(schema));
         match self.name_of(schema) {
-            Some(name) => Type::Named(Box::new(bare), name.to_owned()),
+            Some(name) => Type::Named(Box::new(bare), name),
             None => bare,
         }
     }
 
     /// A schema's type, leaving out its own name.
-    fn bare_type(&self, schema: &'a Value) -> Type {
+    fn bare_type(&self, schema: &'a Value) -> Type<'a> {
         for key in ["oneOf", "anyOf", "allOf"] {
             let Some(list) = schema.get(key) else {
                 continue;
@@ -426,18 +422,14 @@ impl<'a> Reader<'a> {
                 return Type::Of(key, seq(Some(list)).map(|s| self.type_of(s)).collect());
             }
         }
-        let ty = match schema.get("type") {
-            Some(Value::String(t)) => t.clone(),
-            Some(Value::Sequence(ts)) => {
-                let ts: Vec<&str> = ts.iter().filter_map(Value::as_str).collect();
-                ts.join(" or ")
-            }
-            _ if schema.get("properties").is_some() => "object".into(),
-            _ => "any".into(),
+        let ty = match str_of(schema, "type") {
+            Some(ty) => ty,
+            None if schema.get("properties").is_some() => "object",
+            None => "any",
         };
         match schema.get("items") {
             Some(items) if ty == "array" => Type::Array(Box::new(self.type_of(items))),
-            _ => Type::Plain(ty, str_of(schema, "format").map(str::to_owned)),
+            _ => Type::Plain(ty, str_of(schema, "format")),
         }
     }
 }
