@@ -10,7 +10,7 @@
 //! * **IAM token** ([`IamToken`]): the token goes into `X-Auth-Token`.
 //!
 //! [`Credentials`] wraps either kind behind one [`Credentials::apply`] call,
-//! and [`Authenticator`] pairs it with a [`Clock`](crate::clock::Clock) so a request hook needs
+//! and [`Authenticator`] pairs it with a [`Clock`] so a request hook needs
 //! nothing else.
 //!
 //! Secrets (secret key, security token, IAM token) never show up in `Debug`
