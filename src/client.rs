@@ -2,6 +2,7 @@
 //! every request passes through, and the constructors that build a client
 //! ready for the real service.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
@@ -23,22 +24,65 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// State the generated [`Client`] holds for the hand-written hooks: the
-/// credentials that authenticate each request, if any.
-#[derive(Clone, Debug, Default)]
+/// credentials that authenticate each request, if any, and who sees the
+/// answers' bodies as sent.
+#[derive(Clone, Default)]
 pub struct ClientContext {
     auth: Option<Authenticator>,
+    observer: Option<BodyObserver>,
+}
+
+/// Called with the operation's id and the body of each answer below 400,
+/// as the service sent it; see [`ClientContext::observe_bodies`].
+pub type BodyObserver = Arc<dyn Fn(&str, &[u8]) + Send + Sync>;
+
+impl std::fmt::Debug for ClientContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientContext")
+            .field("auth", &self.auth)
+            .field("observer", &self.observer.as_ref().map(|_| ".."))
+            .finish()
+    }
 }
 
 impl ClientContext {
     /// Requests go out unauthenticated (for a local emulator without auth,
     /// or a proxy that signs them).
     pub fn anonymous() -> Self {
-        Self { auth: None }
+        Self::default()
     }
 
     /// Every request is signed (AK/SK) or carries the token.
     pub fn authenticated(auth: Authenticator) -> Self {
-        Self { auth: Some(auth) }
+        Self {
+            auth: Some(auth),
+            ..Self::default()
+        }
+    }
+
+    /// `observer` also sees the body of every answer below 400 exactly as
+    /// the service sent it (decompressed), with the operation's id, before
+    /// the generated code parses it into its type. The generated types keep
+    /// the fields the contract names; a field the service adds later is
+    /// only in these bytes (the command line prints them). Costs a copy of
+    /// each such body; without an observer nothing is copied.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// use live_record_callbacks::ClientContext;
+    ///
+    /// let seen: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    /// let sink = seen.clone();
+    /// let context = ClientContext::anonymous()
+    ///     .observe_bodies(move |_operation, body| sink.lock().unwrap().push(body.to_vec()));
+    /// # drop(context);
+    /// ```
+    pub fn observe_bodies(
+        mut self,
+        observer: impl Fn(&str, &[u8]) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Arc::new(observer));
+        self
     }
 
     /// The authenticator in use, if any.
@@ -107,17 +151,23 @@ impl ClientHooks<ClientContext> for Client {
 
     /// Sends the request; an error answer (status 400 and up) has its body
     /// read the way Huawei's core SDK reads it, whatever its form
-    /// ([`crate::error::read_error_body`]).
+    /// ([`crate::error::read_error_body`]); another answer's body is shown
+    /// to the observer, if there is one.
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let response = self.client().execute(request).await?;
-        if response.status().as_u16() < 400 {
-            return Ok(response);
+        if response.status().as_u16() >= 400 {
+            return crate::error::read_error_response(response).await;
         }
-        crate::error::read_error_response(response).await
+        let Some(observer) = &self.inner().observer else {
+            return Ok(response);
+        };
+        let (parts, body) = crate::error::take_body(response).await?;
+        observer(info.operation_id, &body);
+        Ok(crate::error::rebuilt(parts, body.to_vec()))
     }
 
     async fn post<E>(

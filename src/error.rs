@@ -534,19 +534,34 @@ fn keep_typed(
 pub(crate) async fn read_error_response(
     response: reqwest::Response,
 ) -> reqwest::Result<reqwest::Response> {
-    use reqwest::header::{HeaderValue, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE};
-    let status = response.status();
-    let version = response.version();
-    let mut headers = response.headers().clone();
-    let body = response.bytes().await?;
+    use reqwest::header::{HeaderValue, CONTENT_TYPE};
+    let (mut parts, body) = take_body(response).await?;
     let json = serde_json::to_vec(&read_error_body(&body)).expect("a JSON value serializes");
-    headers.remove(CONTENT_LENGTH);
-    headers.remove(CONTENT_ENCODING);
-    headers.remove(reqwest::header::TRANSFER_ENCODING);
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    let mut rebuilt = http::Response::new(json);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
-    *rebuilt.headers_mut() = headers;
-    Ok(rebuilt.into())
+    parts
+        .headers
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(rebuilt(parts, json))
+}
+
+/// What an answer was, taken apart: status, version and headers (less the
+/// ones that described the body as it travelled: its length and encodings,
+/// which reqwest has undone), and the body, read whole.
+pub(crate) async fn take_body(
+    response: reqwest::Response,
+) -> reqwest::Result<(http::response::Parts, bytes::Bytes)> {
+    use reqwest::header::{CONTENT_ENCODING, CONTENT_LENGTH, TRANSFER_ENCODING};
+    let mut parts = http::Response::new(()).into_parts().0;
+    parts.status = response.status();
+    parts.version = response.version();
+    parts.headers = response.headers().clone();
+    for travel in [CONTENT_LENGTH, CONTENT_ENCODING, TRANSFER_ENCODING] {
+        parts.headers.remove(travel);
+    }
+    let body = response.bytes().await?;
+    Ok((parts, body))
+}
+
+/// An answer put back together from [`take_body`]'s parts and a body.
+pub(crate) fn rebuilt(parts: http::response::Parts, body: Vec<u8>) -> reqwest::Response {
+    http::Response::from_parts(parts, body).into()
 }

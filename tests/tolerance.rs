@@ -345,3 +345,53 @@ async fn the_emulator_refuses_control_characters_in_names() {
     assert_eq!(listed.total, Some(0), "nothing was stored");
     emulator.stop().await;
 }
+
+/// The generated types keep the fields the contract names; a field the
+/// service adds later still reaches a body observer, byte for byte, and the
+/// typed answer (with its request id) is read as without one. Error
+/// answers go to the error reader, not to the observer.
+#[tokio::test]
+async fn a_body_observer_sees_what_the_types_do_not_keep() {
+    const SENT: &str =
+        r#"{"id":"cfg-1","publish_domain":"push.example.com","app":"live","added_later":{"x":1}}"#;
+    // (operation id, body) as the observer saw them.
+    type Seen = Vec<(String, Vec<u8>)>;
+    let seen: Arc<Mutex<Seen>> = Arc::default();
+    let client = |base: &str| {
+        let sink = seen.clone();
+        let context = live_record_callbacks::ClientContext::anonymous().observe_bodies(
+            move |operation, body| sink.lock().unwrap().push((operation.into(), body.into())),
+        );
+        live_record_callbacks::Client::with_context(base, context).unwrap()
+    };
+
+    let (base, _) = common::answering(200, "application/json", "rid-show", SENT).await;
+    let shown = common::show(&client(&base), "cfg-1").await.unwrap();
+    assert_eq!((shown.id.as_str(), shown.app.as_str()), ("cfg-1", "live"));
+    assert_eq!(
+        live_record_callbacks::RequestId::request_id(&shown),
+        Some("rid-show")
+    );
+    assert_eq!(
+        *seen.lock().unwrap(),
+        [(
+            "show_record_callback_config".to_owned(),
+            SENT.as_bytes().to_vec()
+        )]
+    );
+
+    let (base, _) = common::answering(
+        404,
+        "application/json",
+        "rid-404",
+        r#"{"error_code":"LIVE.100011001","error_msg":"not found"}"#,
+    )
+    .await;
+    let err = common::failure(common::show(&client(&base), "cfg-1").await);
+    assert_eq!(err.error_code(), Some("LIVE.100011001"));
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "an error answer is not observed"
+    );
+}

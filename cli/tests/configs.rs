@@ -743,3 +743,55 @@ async fn help_shows_the_document() {
     }
     assert_eq!(operations, 5);
 }
+
+/// The answer is printed as the service sent it: a field the contract does
+/// not name yet is printed too (the generated types would drop it), for
+/// `show`, `list` and `list --all`; a `key` the service might echo is not.
+#[tokio::test(flavor = "multi_thread")]
+async fn fields_the_contract_does_not_name_are_printed() {
+    const SECRET: &str = "fedcba9876543210fedcba9876543210";
+    let config = |id: &str| {
+        serde_json::json!({
+            "id": id, "publish_domain": common::DOMAIN, "app": "live",
+            "added_later": {"tier": 2}, "key": SECRET,
+        })
+    };
+    // `answering` needs a 'static body.
+    let leak = |v: Value| -> &'static str { Box::leak(v.to_string().into_boxed_str()) };
+    let rid = "0123456789abcdef0123456789abcdef-1704067200000-test";
+
+    let (base, _) = common::answering(200, "application/json", rid, leak(config("cfg-1"))).await;
+    let shown = run(
+        &["configs", "show", "cfg-1", "--endpoint", &base],
+        &aksk(),
+        "",
+    )
+    .await;
+    assert_eq!(shown.ok().json(), {
+        let mut expected = config("cfg-1");
+        expected.as_object_mut().unwrap().remove("key");
+        expected
+    });
+
+    let page =
+        serde_json::json!({"total": 2, "callback_config": [config("cfg-1"), config("cfg-2")]});
+    let (base, _) = common::answering(200, "application/json", rid, leak(page)).await;
+    for all in [false, true] {
+        let mut args = vec!["configs", "list", "--endpoint", &base];
+        if all {
+            args.push("--all");
+        }
+        let listed = run(&args, &aksk(), "").await;
+        assert_eq!(listed.code, Some(0), "{listed:?}");
+        let listed = listed.json();
+        assert_eq!(listed["total"], 2, "--all {all}: {listed}");
+        let items = listed["callback_config"].as_array().unwrap();
+        assert_eq!(items.len(), 2, "--all {all}: {listed}");
+        for item in items {
+            assert_eq!(item["added_later"]["tier"], 2, "--all {all}: {listed}");
+            assert!(item.get("key").is_none(), "--all {all}: {listed}");
+        }
+    }
+    // Not anywhere in what was printed either.
+    assert!(!shown.stdout.contains(SECRET) && !shown.stderr.contains(SECRET));
+}

@@ -15,7 +15,7 @@ use live_record_callbacks::auth::{self, AkSkCredentials, Authenticator, Credenti
 use live_record_callbacks::paging::{ListFilter, PageLimit};
 use live_record_callbacks::region::Region;
 use live_record_callbacks::secret::CallbackKey;
-use live_record_callbacks::{enums, types, ApiError, Client};
+use live_record_callbacks::{enums, types, ApiError, Client, ClientContext};
 
 use crate::values;
 
@@ -317,9 +317,14 @@ async fn execute(m: &ArgMatches) -> Result<(), Failure> {
         .ok_or_else(|| Failure::bad_input("--project-id is missing"))?;
     let region = target(sub)?;
     let credentials = credentials(&project_id, sub.get_flag("token-stdin"))?;
-    let client = Client::connect(&region, Authenticator::new(credentials))
-        .map_err(|e| Failure::config(format!("cannot set up HTTP: {}", one_line(&e))))?;
     let output = Output::new(key);
+    // The answers as sent: printed in place of the generated types, which
+    // would drop a field the service adds later.
+    let bodies = output.bodies();
+    let context = ClientContext::authenticated(Authenticator::new(credentials))
+        .observe_bodies(move |_, body| bodies.lock().expect("not poisoned").push(body.to_vec()));
+    let client = Client::with_context(&region.endpoint(), context)
+        .map_err(|e| Failure::config(format!("cannot set up HTTP: {}", one_line(&e))))?;
 
     if matches!(op, CliCommand::ListRecordCallbackConfigs) && sub.get_flag("all") {
         return list_all(&client, &output, &project_id, sub).await;

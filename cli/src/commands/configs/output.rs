@@ -5,6 +5,7 @@
 
 use std::cell::RefCell;
 use std::io::Write;
+use std::sync::{Arc, Mutex};
 
 use clap::ArgMatches;
 use live_record_callbacks::secret::CallbackKey;
@@ -23,15 +24,51 @@ pub struct Output {
     pub key: Option<CallbackKey>,
     /// The configs of `list --all`, printed at the end as one page.
     listed: RefCell<Vec<serde_json::Value>>,
+    /// The bodies of the answers so far, as the service sent them (the
+    /// client's body observer fills it).
+    bodies: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 impl Output {
     pub fn new(key: Option<CallbackKey>) -> Self {
         Self {
             key,
-            listed: RefCell::default(),
+            ..Self::default()
         }
     }
+
+    /// Where the client puts the bodies it receives.
+    pub fn bodies(&self) -> Arc<Mutex<Vec<Vec<u8>>>> {
+        self.bodies.clone()
+    }
+
+    /// The bodies received since the last call, as JSON; `None` if one is
+    /// not JSON (the typed value is printed then).
+    fn received(&self) -> Option<Vec<serde_json::Value>> {
+        let bodies = std::mem::take(&mut *self.bodies.lock().expect("not poisoned"));
+        bodies
+            .iter()
+            .map(|b| serde_json::from_slice(b).ok().map(without_key))
+            .collect()
+    }
+}
+
+/// `config` (or a page of them) without a `key`: the contract's answers
+/// never carry one, and if the service ever echoed it, this command line
+/// would not print the secret.
+fn without_key(mut value: serde_json::Value) -> serde_json::Value {
+    if let Some(object) = value.as_object_mut() {
+        object.remove("key");
+        if let Some(serde_json::Value::Array(items)) = object.get_mut("callback_config") {
+            for item in items
+                .iter_mut()
+                .filter_map(serde_json::Value::as_object_mut)
+            {
+                item.remove("key");
+            }
+        }
+    }
+    value
 }
 
 /// Prints `value` as JSON on standard output. A closed pipe (`| head`) is
@@ -73,7 +110,12 @@ impl CliConfig for Output {
     where
         T: JsonSchema + Serialize + std::fmt::Debug,
     {
-        print_json(&**value);
+        // The answer as sent, so that a field the contract does not name
+        // yet is printed too; the generated type when it cannot be had.
+        match self.received().and_then(|mut bodies| bodies.pop()) {
+            Some(sent) => print_json(&sent),
+            None => print_json(&**value),
+        }
         print_request_id(value.request_id());
     }
 
@@ -98,6 +140,7 @@ impl CliConfig for Output {
         T: JsonSchema + Serialize + std::fmt::Debug,
     {
         self.listed.borrow_mut().clear();
+        self.bodies.lock().expect("not poisoned").clear();
     }
 
     fn list_item<T>(&self, value: &T)
@@ -115,7 +158,22 @@ impl CliConfig for Output {
     where
         T: JsonSchema + Serialize + std::fmt::Debug,
     {
-        let items = std::mem::take(&mut *self.listed.borrow_mut());
+        let typed = std::mem::take(&mut *self.listed.borrow_mut());
+        // The pages as sent, their configs in order, when they hold exactly
+        // the configs the client read (they do unless a page was not JSON).
+        let sent: Option<Vec<serde_json::Value>> = self.received().map(|pages| {
+            let items = pages.into_iter().map(|mut p| p["callback_config"].take());
+            items
+                .flat_map(|list| match list {
+                    serde_json::Value::Array(items) => items,
+                    _ => Vec::new(),
+                })
+                .collect()
+        });
+        let items = match sent {
+            Some(sent) if sent.len() == typed.len() => sent,
+            _ => typed,
+        };
         print_json(&serde_json::json!({ "total": items.len(), "callback_config": items }));
     }
 
