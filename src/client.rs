@@ -32,9 +32,24 @@ pub struct ClientContext {
     observer: Option<BodyObserver>,
 }
 
-/// Called with the operation's id and the body of each answer below 400,
-/// as the service sent it; see [`ClientContext::observe_bodies`].
-pub type BodyObserver = Arc<dyn Fn(&str, &[u8]) + Send + Sync>;
+/// Called with each answer below 400 as the service sent it; see
+/// [`ClientContext::observe_bodies`].
+pub type BodyObserver = Arc<dyn Fn(&RawAnswer<'_>) + Send + Sync>;
+
+/// An answer below 400 as the service sent it, shown to a
+/// [`BodyObserver`] before the generated code parses it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct RawAnswer<'a> {
+    /// The operation's id as the generated code names it
+    /// (`show_record_callback_config`).
+    pub operation_id: &'a str,
+    pub status: reqwest::StatusCode,
+    /// `X-request-id`, if the answer has one.
+    pub request_id: Option<&'a str>,
+    /// The body, decompressed.
+    pub body: &'a [u8],
+}
 
 impl std::fmt::Debug for ClientContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -60,9 +75,10 @@ impl ClientContext {
         }
     }
 
-    /// `observer` also sees the body of every answer below 400 exactly as
-    /// the service sent it (decompressed), with the operation's id, before
-    /// the generated code parses it into its type. The generated types keep
+    /// `observer` also sees every answer below 400 as the service sent it
+    /// ([`RawAnswer`]: the operation, the status, the request id and the
+    /// body, decompressed), before the generated code parses it into its
+    /// type. The generated types keep
     /// the fields the contract names; a field the service adds later is
     /// only in these bytes (the command line prints them). Costs a copy of
     /// each such body; without an observer nothing is copied.
@@ -74,12 +90,12 @@ impl ClientContext {
     /// let seen: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
     /// let sink = seen.clone();
     /// let context = ClientContext::anonymous()
-    ///     .observe_bodies(move |_operation, body| sink.lock().unwrap().push(body.to_vec()));
+    ///     .observe_bodies(move |answer| sink.lock().unwrap().push(answer.body.to_vec()));
     /// # drop(context);
     /// ```
     pub fn observe_bodies(
         mut self,
-        observer: impl Fn(&str, &[u8]) + Send + Sync + 'static,
+        observer: impl Fn(&RawAnswer<'_>) + Send + Sync + 'static,
     ) -> Self {
         self.observer = Some(Arc::new(observer));
         self
@@ -166,7 +182,15 @@ impl ClientHooks<ClientContext> for Client {
             return Ok(response);
         };
         let (parts, body) = crate::error::take_body(response).await?;
-        observer(info.operation_id, &body);
+        observer(&RawAnswer {
+            operation_id: info.operation_id,
+            status: parts.status,
+            request_id: parts
+                .headers
+                .get(REQUEST_ID_HEADER)
+                .and_then(|v| v.to_str().ok()),
+            body: &body,
+        });
         Ok(crate::error::rebuilt(parts, body.to_vec()))
     }
 

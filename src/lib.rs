@@ -31,7 +31,7 @@ pub mod paging;
 pub mod region;
 pub mod secret;
 
-pub use client::ClientContext;
+pub use client::{ClientContext, RawAnswer};
 pub use error::{ApiError, RequestId};
 
 /// The largest JSON body this crate and its emulator read, in either

@@ -354,14 +354,20 @@ async fn the_emulator_refuses_control_characters_in_names() {
 async fn a_body_observer_sees_what_the_types_do_not_keep() {
     const SENT: &str =
         r#"{"id":"cfg-1","publish_domain":"push.example.com","app":"live","added_later":{"x":1}}"#;
-    // (operation id, body) as the observer saw them.
-    type Seen = Vec<(String, Vec<u8>)>;
+    // (operation id, status, request id, body) as the observer saw them.
+    type Seen = Vec<(String, u16, Option<String>, Vec<u8>)>;
     let seen: Arc<Mutex<Seen>> = Arc::default();
     let client = |base: &str| {
         let sink = seen.clone();
-        let context = live_record_callbacks::ClientContext::anonymous().observe_bodies(
-            move |operation, body| sink.lock().unwrap().push((operation.into(), body.into())),
-        );
+        let context =
+            live_record_callbacks::ClientContext::anonymous().observe_bodies(move |answer| {
+                sink.lock().unwrap().push((
+                    answer.operation_id.into(),
+                    answer.status.as_u16(),
+                    answer.request_id.map(Into::into),
+                    answer.body.into(),
+                ))
+            });
         live_record_callbacks::Client::with_context(base, context).unwrap()
     };
 
@@ -376,6 +382,8 @@ async fn a_body_observer_sees_what_the_types_do_not_keep() {
         *seen.lock().unwrap(),
         [(
             "show_record_callback_config".to_owned(),
+            200,
+            Some("rid-show".to_owned()),
             SENT.as_bytes().to_vec()
         )]
     );

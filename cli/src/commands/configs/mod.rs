@@ -321,8 +321,13 @@ async fn execute(m: &ArgMatches) -> Result<(), Failure> {
     // The answers as sent: printed in place of the generated types, which
     // would drop a field the service adds later.
     let bodies = output.bodies();
-    let context = ClientContext::authenticated(Authenticator::new(credentials))
-        .observe_bodies(move |_, body| bodies.lock().expect("not poisoned").push(body.to_vec()));
+    let context = ClientContext::authenticated(Authenticator::new(credentials)).observe_bodies(
+        move |answer| {
+            let request_id = answer.request_id.map(str::to_owned);
+            let sent = (request_id, answer.body.to_vec());
+            bodies.lock().expect("not poisoned").push(sent);
+        },
+    );
     let client = Client::with_context(&region.endpoint(), context)
         .map_err(|e| Failure::config(format!("cannot set up HTTP: {}", one_line(&e))))?;
 

@@ -24,9 +24,9 @@ pub struct Output {
     pub key: Option<CallbackKey>,
     /// The configs of `list --all`, printed at the end as one page.
     listed: RefCell<Vec<serde_json::Value>>,
-    /// The bodies of the answers so far, as the service sent them (the
-    /// client's body observer fills it).
-    bodies: Arc<Mutex<Vec<Vec<u8>>>>,
+    /// The answers so far, as the service sent them: request id and body
+    /// (the client's body observer fills it).
+    bodies: Arc<Mutex<Vec<Sent>>>,
 }
 
 impl Output {
@@ -37,21 +37,27 @@ impl Output {
         }
     }
 
-    /// Where the client puts the bodies it receives.
-    pub fn bodies(&self) -> Arc<Mutex<Vec<Vec<u8>>>> {
+    /// Where the client puts the answers it receives.
+    pub fn bodies(&self) -> Arc<Mutex<Vec<Sent>>> {
         self.bodies.clone()
     }
 
-    /// The bodies received since the last call, as JSON; `None` if one is
-    /// not JSON (the typed value is printed then).
-    fn received(&self) -> Option<Vec<serde_json::Value>> {
-        let bodies = std::mem::take(&mut *self.bodies.lock().expect("not poisoned"));
-        bodies
+    /// The answers received since the last call: their request ids, and
+    /// their bodies as JSON (`None` if one is not JSON: the typed value is
+    /// printed then).
+    fn received(&self) -> (Vec<Option<String>>, Option<Vec<serde_json::Value>>) {
+        let sent = std::mem::take(&mut *self.bodies.lock().expect("not poisoned"));
+        let (ids, bodies): (Vec<_>, Vec<_>) = sent.into_iter().unzip();
+        let json = bodies
             .iter()
             .map(|b| serde_json::from_slice(b).ok().map(without_key))
-            .collect()
+            .collect();
+        (ids, json)
     }
 }
+
+/// An answer as sent: its request id and body.
+pub type Sent = (Option<String>, Vec<u8>);
 
 /// `config` (or a page of them) without a `key`: the contract's answers
 /// never carry one, and if the service ever echoed it, this command line
@@ -112,7 +118,7 @@ impl CliConfig for Output {
     {
         // The answer as sent, so that a field the contract does not name
         // yet is printed too; the generated type when it cannot be had.
-        match self.received().and_then(|mut bodies| bodies.pop()) {
+        match self.received().1.and_then(|mut bodies| bodies.pop()) {
             Some(sent) => print_json(&sent),
             None => print_json(&**value),
         }
@@ -161,7 +167,8 @@ impl CliConfig for Output {
         let typed = std::mem::take(&mut *self.listed.borrow_mut());
         // The pages as sent, their configs in order, when they hold exactly
         // the configs the client read (they do unless a page was not JSON).
-        let sent: Option<Vec<serde_json::Value>> = self.received().map(|pages| {
+        let (request_ids, pages) = self.received();
+        let sent: Option<Vec<serde_json::Value>> = pages.map(|pages| {
             let items = pages.into_iter().map(|mut p| p["callback_config"].take());
             items
                 .flat_map(|list| match list {
@@ -175,6 +182,10 @@ impl CliConfig for Output {
             _ => typed,
         };
         print_json(&serde_json::json!({ "total": items.len(), "callback_config": items }));
+        // One line for each page asked for.
+        for id in request_ids {
+            print_request_id(id.as_deref());
+        }
     }
 
     fn list_end_error<T>(&self, _value: &Error<T>)
