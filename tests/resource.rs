@@ -211,13 +211,7 @@ async fn out_of_range_paging_is_refused_before_sending() {
 async fn ids_that_need_percent_encoding_round_trip() {
     let awkward = "a b/c?d%e#f+ü";
     // On the wire: one path segment, every reserved character encoded.
-    let (base, log) = common::answering(
-        404,
-        "application/json",
-        "rid",
-        r#"{"error_code":"LIVE.100011001","error_msg":"not found"}"#,
-    )
-    .await;
+    let (base, log) = common::not_found("rid").await;
     let client = anonymous(&base);
     let _ = show(&client, awkward).await;
     let uri = &log.requests()[0].uri;

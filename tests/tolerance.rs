@@ -388,13 +388,7 @@ async fn a_body_observer_sees_what_the_types_do_not_keep() {
         )]
     );
 
-    let (base, _) = common::answering(
-        404,
-        "application/json",
-        "rid-404",
-        r#"{"error_code":"LIVE.100011001","error_msg":"not found"}"#,
-    )
-    .await;
+    let (base, _) = common::not_found("rid-404").await;
     let err = common::failure(common::show(&client(&base), "cfg-1").await);
     assert_eq!(err.error_code(), Some("LIVE.100011001"));
     assert_eq!(

@@ -291,6 +291,13 @@ pub async fn answering(
     (serve(router).await, log)
 }
 
+/// A server that answers every request 404 with the service's "not
+/// found" error and `X-request-id: request_id`.
+pub async fn not_found(request_id: &'static str) -> (String, Log) {
+    let body = r#"{"error_code":"LIVE.100011001","error_msg":"not found"}"#;
+    answering(404, "application/json", request_id, body).await
+}
+
 /// A raw TCP server: reads each request (its head, and as many bytes of
 /// body as its `Content-Length` says), then calls `act` with the socket and
 /// the request's bytes (to write bytes, close, or stall). A connection closed before a
