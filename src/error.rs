@@ -298,27 +298,21 @@ pub fn read_error_body(body: &[u8]) -> serde_json::Value {
             let mut out = keep_typed(object);
             // The SDK treats an empty or zero code or message of the pair it
             // found as missing: the status and the text stand for them.
-            match found.code {
-                Some((code, true)) => drop(out.insert("error_code".into(), code.into())),
-                Some((_, false)) => {
-                    out.remove("error_code");
-                    out.remove("code");
-                    if let Some(Value::Object(nested)) = out.get_mut("error") {
-                        nested.remove("code");
+            for (pair, ours, sdk_key) in [
+                (found.code, "error_code", "code"),
+                (found.message, "error_msg", "message"),
+            ] {
+                match pair {
+                    Some((value, true)) => drop(out.insert(ours.into(), value.into())),
+                    Some((_, false)) => {
+                        out.remove(ours);
+                        out.remove(sdk_key);
+                        if let Some(Value::Object(nested)) = out.get_mut("error") {
+                            nested.remove(sdk_key);
+                        }
                     }
+                    None => {}
                 }
-                None => {}
-            }
-            match found.message {
-                Some((message, true)) => drop(out.insert("error_msg".into(), message.into())),
-                Some((_, false)) => {
-                    out.remove("error_msg");
-                    out.remove("message");
-                    if let Some(Value::Object(nested)) = out.get_mut("error") {
-                        nested.remove("message");
-                    }
-                }
-                None => {}
             }
             if let Some(encoded) = found.encoded {
                 out.insert("encoded_authorization_message".into(), encoded.into());
