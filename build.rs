@@ -2,7 +2,9 @@
 //!
 //! The generation settings are in build/settings.rs (their only copy). It
 //! writes `$OUT_DIR/client.rs`, which `src/lib.rs` includes and which the
-//! insta snapshot (`tests/snapshots/`) records for review.
+//! insta snapshot (`tests/snapshots/`) records for review, and
+//! `$OUT_DIR/schema_names.rs`, the names of the schemas it generated types
+//! for, which `tests/examples.rs` maps to those types (no list kept by hand).
 
 use std::{env, fs, path::PathBuf, process::ExitCode};
 
@@ -61,6 +63,16 @@ fn generate() -> Result<(), String> {
         prettyplease::unparse(&file)
     );
 
-    let out = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?).join("client.rs");
-    fs::write(&out, code).map_err(|e| format!("writing {}: {e}", out.display()))
+    let names = spec.components.iter().flat_map(|c| c.schemas.keys());
+    let names = names.map(String::as_str).collect::<Vec<_>>().join(" ");
+    let for_each = format!(
+        "/// `for_each_schema!(callback)` is `callback! {{ <schema names> }}`.\n\
+         macro_rules! for_each_schema {{ ($callback:ident) => {{ $callback! {{ {names} }} }}; }}\n"
+    );
+    let out = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
+    for (file, text) in [("client.rs", code), ("schema_names.rs", for_each)] {
+        let path = out.join(file);
+        fs::write(&path, text).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    Ok(())
 }
