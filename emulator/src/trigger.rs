@@ -168,10 +168,11 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
     let project_id = project.to_owned();
     let (publish_domain, app, stream) = (r.publish_domain.clone(), r.app.clone(), r.stream.clone());
     let record_format = RecordFormat("HLS".to_owned());
-    // RECORD_OVER and RECORD_FAILED are two types with the same fields: a
-    // recording that ended, with an empty file.
-    macro_rules! ended {
-        ($notification:ident, $event_type:expr) => {
+    // RECORD_START, RECORD_OVER and RECORD_FAILED are three types with the
+    // same fields; `size` is the file's size and duration (none yet for a
+    // recording that just started, empty for one that ended).
+    macro_rules! plain {
+        ($notification:ident, $event_type:expr, $size:expr) => {
             $notification {
                 event_type: $event_type,
                 project_id,
@@ -180,8 +181,8 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
                 app,
                 stream,
                 record_format,
-                file_size: Some(0),
-                record_duration: Some(0),
+                file_size: $size,
+                record_duration: $size,
                 play_url: None,
                 auth_timestamp: None,
                 auth_sign: None,
@@ -190,22 +191,11 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
         };
     }
     match r.event_type {
-        EventType::Start => RecordStartNotification {
-            event_type: RecordStartNotificationEventType::RecordStart,
-            project_id,
-            task_id,
-            publish_domain,
-            app,
-            stream,
-            record_format,
-            // A recording that just started has no file yet.
-            file_size: None,
-            record_duration: None,
-            play_url: None,
-            auth_timestamp: None,
-            auth_sign: None,
-        }
-        .into(),
+        EventType::Start => plain!(
+            RecordStartNotification,
+            RecordStartNotificationEventType::RecordStart,
+            None
+        ),
         EventType::Subscribed(SubscribedEvent::RecordNewFileStart) => {
             RecordNewFileStartNotification {
                 event_type: RecordNewFileStartNotificationEventType::RecordNewFileStart,
@@ -262,13 +252,15 @@ fn notification(project: &str, r: &TriggerRequest, now: DateTime<Utc>) -> Record
             }
             .into()
         }
-        EventType::Subscribed(SubscribedEvent::RecordOver) => ended!(
+        EventType::Subscribed(SubscribedEvent::RecordOver) => plain!(
             RecordOverNotification,
-            RecordOverNotificationEventType::RecordOver
+            RecordOverNotificationEventType::RecordOver,
+            Some(0)
         ),
-        EventType::Subscribed(SubscribedEvent::RecordFailed) => ended!(
+        EventType::Subscribed(SubscribedEvent::RecordFailed) => plain!(
             RecordFailedNotification,
-            RecordFailedNotificationEventType::RecordFailed
+            RecordFailedNotificationEventType::RecordFailed,
+            Some(0)
         ),
     }
 }
