@@ -6,7 +6,10 @@
 //   in $LIVE_DOCUMENT);
 // - toleranceCases(): two bodies the service may send that a client
 //   generated from the document must still read (issue 10): an event this
-//   document does not list, and a RECORD_START without file_size.
+//   document does not list, and a RECORD_START without file_size;
+// - readNotifications(): all of them read as a generator's types, by the
+//   scripts whose generators type the body as plain JSON (hey-api,
+//   openapi-typescript).
 import { readFileSync } from "node:fs";
 
 type Json = { [key: string]: unknown };
@@ -81,6 +84,33 @@ export function toleranceCases(found: Map<string, string>): Map<string, string> 
         ["unknown event_type", JSON.stringify(unknown)],
         ["RECORD_START without file_size", JSON.stringify(start)],
     ]);
+}
+
+/** What a receiver built on `Body` (a generator's type of the callback's
+ * body) does with every example and tolerance case: reads the JSON as
+ * `Body`, and an event_type the document lists as `Known` (the generator's
+ * union of the listed events), which `describe` switches on. Returns one
+ * line on what was read. */
+export function readNotifications<Body extends { event_type: string }, Known extends Body>(
+    describe: (n: Known) => string,
+): string {
+    const parse = (text: string): Body => {
+        const value: unknown = JSON.parse(text);
+        check(typeof (value as { event_type?: unknown } | null)?.event_type === "string", "an event_type", value);
+        return value as Body;
+    };
+    const known = (n: Body): n is Known => isKnownEvent(n.event_type);
+    const found = examples();
+    const cases = toleranceCases(found);
+    const parsed: string[] = [];
+    for (const [name, text] of [...found, ...cases]) {
+        const n = parse(text);
+        parsed.push(`${name}: ${known(n) ? describe(n).split(" ")[0] : `other (${n.event_type})`}`);
+    }
+    const start = parse(cases.get("RECORD_START without file_size")!);
+    const size = (start as { file_size?: unknown }).file_size;
+    check(known(start) && start.event_type === "RECORD_START" && size === undefined, "RECORD_START without file_size", start);
+    return `${parsed.length} notifications typed (${found.size} examples; ${parsed.slice(found.size).join("; ")})`;
 }
 
 export function env(name: string): string {

@@ -8,7 +8,7 @@
 // types are ./client/schema.ts).
 import createClient from "openapi-fetch";
 import type { components, paths } from "./client/schema";
-import { check, env, examples, isKnownEvent, run, toleranceCases } from "./notifications";
+import { check, env, readNotifications, run } from "./notifications";
 
 type Body = components["schemas"]["RecordNotificationBody"];
 type Known = components["schemas"]["RecordNotification"];
@@ -28,18 +28,6 @@ function describe(n: Known): string {
         case "RECORD_FAILED":
             return `${n.event_type} ${n.stream}`;
     }
-}
-
-// What a receiver does: the body is JSON; it is the callback's body type
-// (a known event or OtherRecordNotification), and a known event_type tells
-// the known events apart.
-function parse(text: string): Body {
-    const value: unknown = JSON.parse(text);
-    check(typeof (value as { event_type?: unknown } | null)?.event_type === "string", "an event_type", value);
-    return value as Body;
-}
-function known(n: Body): n is Known {
-    return isKnownEvent(n.event_type);
 }
 
 run(async () => {
@@ -102,15 +90,8 @@ run(async () => {
     const gone = await client.GET(one, { params: { path: { project_id, id } } });
     check(gone.response.status === 404 && gone.error?.error_code !== undefined, "show after delete", gone.response.status);
 
-    const found = examples();
-    const parsed: string[] = [];
-    for (const [name, text] of [...found, ...toleranceCases(found)]) {
-        const n = parse(text);
-        parsed.push(`${name}: ${known(n) ? describe(n).split(" ")[0] : `other (${n.event_type})`}`);
-    }
-    const start = parse(toleranceCases(found).get("RECORD_START without file_size")!);
-    check(known(start) && start.event_type === "RECORD_START" && start.file_size === undefined, "RECORD_START without file_size", start);
+    const notifications = readNotifications<Body, Known>(describe);
     return `openapi-typescript + openapi-fetch: create/list/show/update (sent back)/delete, ` +
         `400 ${code} and ${unlistedCode} (unlisted event), 404 after delete, ` +
-        `${parsed.length} notifications typed (${found.size} examples; ${parsed.slice(found.size).join("; ")})`;
+        notifications;
 });
