@@ -8,7 +8,6 @@ use std::time::Duration;
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
 
 use crate::auth::Authenticator;
-use crate::error::REQUEST_ID_HEADER;
 use crate::region::Region;
 use crate::Client;
 
@@ -80,8 +79,9 @@ impl ClientContext {
     /// body, decompressed), before the generated code parses it into its
     /// type. The generated types keep
     /// the fields the contract names; a field the service adds later is
-    /// only in these bytes (the command line prints them). Costs a copy of
-    /// each such body; without an observer nothing is copied.
+    /// only in these bytes (the command line prints them). Such a body is
+    /// read whole before it is parsed (not copied); without an observer the
+    /// answer passes through untouched.
     ///
     /// ```
     /// use std::sync::{Arc, Mutex};
@@ -185,13 +185,10 @@ impl ClientHooks<ClientContext> for Client {
         observer(&RawAnswer {
             operation_id: info.operation_id,
             status: parts.status,
-            request_id: parts
-                .headers
-                .get(REQUEST_ID_HEADER)
-                .and_then(|v| v.to_str().ok()),
+            request_id: crate::error::header(&parts.headers),
             body: &body,
         });
-        Ok(crate::error::rebuilt(parts, body.to_vec()))
+        Ok(crate::error::rebuilt(parts, body))
     }
 
     async fn post<E>(
@@ -218,10 +215,7 @@ impl ClientHooks<ClientContext> for Client {
         if is_json || response.status() == reqwest::StatusCode::NO_CONTENT {
             return Ok(());
         }
-        let request_id = response
-            .headers()
-            .get(REQUEST_ID_HEADER)
-            .and_then(|v| v.to_str().ok())
+        let request_id = crate::error::header(response.headers())
             .map(|r| format!(" [request id {r}]"))
             .unwrap_or_default();
         Err(progenitor_client::Error::Custom(format!(

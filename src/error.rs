@@ -26,7 +26,7 @@ pub trait RequestId {
     fn request_id(&self) -> Option<&str>;
 }
 
-fn header(headers: &reqwest::header::HeaderMap) -> Option<&str> {
+pub(crate) fn header(headers: &reqwest::header::HeaderMap) -> Option<&str> {
     // HeaderMap lookups ignore case: `X-request-id`, `X-Request-Id` and
     // `x-request-id` all match.
     headers.get(REQUEST_ID_HEADER).and_then(|v| v.to_str().ok())
@@ -556,6 +556,9 @@ pub(crate) async fn take_body(
 }
 
 /// An answer put back together from [`take_body`]'s parts and a body.
-pub(crate) fn rebuilt(parts: http::response::Parts, body: Vec<u8>) -> reqwest::Response {
+pub(crate) fn rebuilt(
+    parts: http::response::Parts,
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
     http::Response::from_parts(parts, body).into()
 }

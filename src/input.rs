@@ -51,15 +51,12 @@ pub fn from_json<T: DeserializeOwned>(json: &[u8]) -> Result<T, InputError> {
         return Ok(value);
     }
     let mut de = serde_json::Deserializer::from_slice(json);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| InputError {
-        path: e.path().to_string(),
-        message: strip_position(&e.inner().to_string()),
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        InputError::at(e.path().to_string(), strip_position(&e.inner().to_string()))
     })?;
     // Text after the document (which the plain parser refused too).
-    de.end().map_err(|e| InputError {
-        path: String::new(),
-        message: strip_position(&e.to_string()),
-    })?;
+    de.end()
+        .map_err(|e| InputError::at("", strip_position(&e.to_string())))?;
     Ok(value)
 }
 
@@ -73,10 +70,8 @@ fn strip_position(message: &str) -> String {
 
 /// Parses a JSON value the same way as [`from_json`].
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, InputError> {
-    serde_path_to_error::deserialize(value).map_err(|e| InputError {
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-    })
+    serde_path_to_error::deserialize(value)
+        .map_err(|e| InputError::at(e.path().to_string(), e.inner().to_string()))
 }
 
 /// Lets a request body be given as JSON: `.body(json!({...}))`. A value

@@ -7,15 +7,13 @@ use common::{anonymous, config, create, failure, list, show, ManualClock, PROJEC
 use futures::TryStreamExt;
 use live_record_callbacks::clock::Clock;
 use live_record_callbacks::paging::{ListFilter, PageLimit};
-use live_record_callbacks::{ApiError, Client, RequestId};
+use live_record_callbacks::{ApiError, Client, ClientContext, RequestId};
 use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
 
-async fn emulator_with(clock: ManualClock) -> (Emulator, Client) {
-    let emulator = Emulator::start(EmulatorConfig::default().with_clock(clock))
-        .await
-        .unwrap();
-    let client = anonymous(emulator.base_url());
-    (emulator, client)
+/// An emulator on `clock`, and an anonymous client of it.
+async fn clocked_emulator(clock: ManualClock) -> (Emulator, Client) {
+    let config = EmulatorConfig::default().with_clock(clock);
+    common::emulator_with(config, ClientContext::anonymous(), &[]).await
 }
 
 fn request_id_format(id: &str) -> bool {
@@ -26,7 +24,7 @@ fn request_id_format(id: &str) -> bool {
 #[tokio::test]
 async fn create_show_update_delete_round_trip() {
     let clock = ManualClock::start();
-    let (_emulator, client) = emulator_with(clock.clone()).await;
+    let (_emulator, client) = clocked_emulator(clock.clone()).await;
 
     let created = create(&client, config("push.example.com", "live"))
         .await
@@ -87,7 +85,7 @@ async fn create_show_update_delete_round_trip() {
 
 #[tokio::test]
 async fn delete_answers_204_with_an_empty_body() {
-    let (emulator, client) = emulator_with(ManualClock::start()).await;
+    let (emulator, client) = clocked_emulator(ManualClock::start()).await;
     let id = create(&client, config("d.example.com", "a"))
         .await
         .unwrap()
@@ -107,7 +105,7 @@ async fn delete_answers_204_with_an_empty_body() {
 
 #[tokio::test]
 async fn list_filters_and_pages_with_the_true_total() {
-    let (_emulator, client) = emulator_with(ManualClock::start()).await;
+    let (_emulator, client) = clocked_emulator(ManualClock::start()).await;
     for app in ["a", "b", "c", "*"] {
         create(&client, config("one.example.com", app))
             .await
@@ -221,7 +219,7 @@ async fn ids_that_need_percent_encoding_round_trip() {
     );
 
     // And the emulator decodes it back to the same id.
-    let (_emulator, client) = emulator_with(ManualClock::start()).await;
+    let (_emulator, client) = clocked_emulator(ManualClock::start()).await;
     let err = failure(show(&client, awkward).await);
     let ApiError::Service { body, status, .. } = &err else {
         panic!("{err:?}")
@@ -235,7 +233,7 @@ async fn ids_that_need_percent_encoding_round_trip() {
 
 #[tokio::test]
 async fn list_all_walks_every_page() {
-    let (_emulator, client) = emulator_with(ManualClock::start()).await;
+    let (_emulator, client) = clocked_emulator(ManualClock::start()).await;
     for i in 0..25 {
         create(&client, config("many.example.com", &format!("app{i:02}")))
             .await

@@ -76,12 +76,7 @@ pub(crate) fn encode_into<S: Sink + ?Sized>(sink: &mut S, input: &[u8], keep_sla
 
 /// Writes the canonical URI of a raw (as sent) path.
 pub(crate) fn write_canonical_uri<S: Sink + ?Sized>(sink: &mut S, raw_path: &str) {
-    // Without `%` there is nothing to decode (and a `&str` is UTF-8).
-    let decoded: Cow<'_, str> = if raw_path.contains('%') {
-        percent_decode_str(raw_path).decode_utf8_lossy()
-    } else {
-        Cow::Borrowed(raw_path)
-    };
+    let decoded = percent_decode_str(raw_path).decode_utf8_lossy();
     encode_into(sink, decoded.as_bytes(), true);
     if !decoded.ends_with('/') {
         sink.put(b"/");

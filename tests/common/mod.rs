@@ -67,22 +67,9 @@ where
     B: TryInto<types::RecordCallbackConfigRequest>,
     B::Error: std::fmt::Display,
 {
-    create_in(client, PROJECT, body).await
-}
-
-/// Creates `body` in `project`.
-pub async fn create_in<B>(
-    client: &Client,
-    project: &str,
-    body: B,
-) -> Answer<types::RecordCallbackConfig>
-where
-    B: TryInto<types::RecordCallbackConfigRequest>,
-    B::Error: std::fmt::Display,
-{
     client
         .create_record_callback_config()
-        .project_id(project)
+        .project_id(PROJECT)
         .body(body)
         .send()
         .await
@@ -234,29 +221,12 @@ pub async fn serve(router: Router) -> String {
     format!("http://{addr}")
 }
 
-/// A receiver of notifications: answers every POST to `/hook` with
-/// `status` and a small JSON body, and keeps each body it gets. Returns the
-/// hook's URL and what it saw.
+/// A receiver of notifications: answers every request with `status` and a
+/// small JSON body, and keeps what it gets. Returns the hook's URL (its
+/// path `/hook`) and what it saw.
 pub async fn hook(status: u16) -> (String, Log) {
-    let log = Log::default();
-    let seen = log.clone();
-    let app = Router::new().route(
-        "/hook",
-        axum::routing::post(move |body: axum::body::Bytes| {
-            let seen = seen.clone();
-            async move {
-                seen.0.lock().unwrap().push(Seen {
-                    method: "POST".into(),
-                    uri: "/hook".into(),
-                    headers: Default::default(),
-                    body: body.to_vec(),
-                });
-                let status = axum::http::StatusCode::from_u16(status).unwrap();
-                (status, "{\"status\":\"ok\"}")
-            }
-        }),
-    );
-    (format!("{}/hook", serve(app).await), log)
+    let (base, log) = answering(status, "application/json", "rid-hook", r#"{"status":"ok"}"#).await;
+    (format!("{base}/hook"), log)
 }
 
 /// A server that answers every request with `status`, `content_type`,
