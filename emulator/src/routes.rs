@@ -13,6 +13,7 @@ use axum::Router;
 use serde_json::json;
 
 use live_record_callbacks::auth::HEADER_AUTH_TOKEN;
+use live_record_callbacks::error::REQUEST_ID_HEADER;
 use live_record_callbacks::input;
 use live_record_callbacks::paging::{PageLimit, PageOffset};
 use live_record_callbacks::types::{self, RecordCallbackConfigRequest};
@@ -167,7 +168,7 @@ fn request_id(shared: &Shared) -> HeaderValue {
 async fn gateway(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let id = request_id(&shared);
     let mut response = gate(&shared, &id, req, next).await;
-    response.headers_mut().insert("x-request-id", id);
+    response.headers_mut().insert(REQUEST_ID_HEADER, id);
     response
 }
 
@@ -230,7 +231,7 @@ async fn unknown_path(State(shared): State<Arc<Shared>>) -> Response {
     .into_response();
     response
         .headers_mut()
-        .insert("x-request-id", request_id(&shared));
+        .insert(REQUEST_ID_HEADER, request_id(&shared));
     response
 }
 
@@ -270,15 +271,12 @@ fn check_id(id: &str) -> Result<(), Failure> {
 /// The request body, validated by the generated type. (The request is
 /// taken whole rather than as `HeaderMap` and `Bytes`, whose extractors
 /// would copy the headers.)
-async fn config_body(
-    shared: &Shared,
-    req: Request,
-) -> Result<RecordCallbackConfigRequest, Failure> {
+async fn config_body(req: Request) -> Result<RecordCallbackConfigRequest, Failure> {
     let (parts, body) = req.into_parts();
-    let limit = shared.config.body_limit;
-    let body = axum::body::to_bytes(body, limit)
+    // The gateway has read the body whole, refusing one over the limit.
+    let body = axum::body::to_bytes(body, usize::MAX)
         .await
-        .map_err(|_| Failure::invalid(format!("the request body is larger than {limit} bytes")))?;
+        .expect("the gateway passes the body on as bytes in memory");
     let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
@@ -313,10 +311,10 @@ async fn create(
 ) -> Reply {
     let Path(project) = path.map_err(|e| Failure::invalid(e.body_text()))?;
     check_project(&project)?;
-    let request = config_body(&shared, req).await?;
+    let request = config_body(req).await?;
     let now = shared.config.clock.now();
     // Built, answer included, before taking the lock.
-    let stored = Stored::new(new_id(), request, now, now).map_err(Failure::from)?;
+    let stored = Stored::new(new_id(), request, now).map_err(Failure::from)?;
     let answer = json_response(StatusCode::CREATED, &stored.config);
     let new = NewConfig::new(stored);
     let created = shared
@@ -402,14 +400,16 @@ async fn update(State(shared): State<Arc<Shared>>, path: TwoPath, req: Request) 
     let Path((project, id)) = path.map_err(|e| Failure::invalid(e.body_text()))?;
     check_project(&project)?;
     check_id(&id)?;
-    let request = config_body(&shared, req).await?;
-    let (domain, app) = (request.publish_domain.to_string(), request.app.to_string());
+    let request = config_body(req).await?;
     let now = shared.config.clock.now();
-    let stored = Stored::new(id.clone(), request, now, now).map_err(Failure::from)?;
+    let stored = Stored::new(id.clone(), request, now).map_err(Failure::from)?;
     let mut store = shared.store.lock().unwrap_or_else(|e| e.into_inner());
     match store.update(&project, stored) {
         Ok(s) => Ok(json_response(StatusCode::OK, &s.config)),
-        Err(StoreError::Exists { id: other }) => Err(Failure::exists(&domain, &app, &other)),
+        Err(StoreError::Exists(Taken {
+            pair: (domain, app),
+            id: other,
+        })) => Err(Failure::exists(&domain, &app, &other)),
         Err(StoreError::NotFound) => Err(Failure::not_found(&id)),
     }
 }

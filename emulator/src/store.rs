@@ -37,7 +37,7 @@ pub(crate) struct Stored {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum StoreError {
     /// Another config already has this (domain, app) pair.
-    Exists { id: String },
+    Exists(Taken),
     /// No config has this id in the project.
     NotFound,
 }
@@ -89,21 +89,22 @@ impl NewConfig {
     }
 }
 
-/// A create refused: the (domain, app) pair already has the config `id`.
+/// A change refused: the (domain, app) pair already has the config `id`.
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Taken {
     pub(crate) pair: (String, String),
     pub(crate) id: String,
 }
 
 impl Stored {
-    /// A config made from a request body, with the service's defaults.
-    /// An event or signing method that the contract lets a request carry
-    /// but the service does not list is refused (`StoreError::Unknown`).
+    /// A config made from a request body at `now` (created and updated),
+    /// with the service's defaults. An event or signing method that the
+    /// contract lets a request carry but the service does not list is
+    /// refused ([`Unlisted`]).
     pub(crate) fn new(
         id: String,
         body: RecordCallbackConfigRequest,
-        created: DateTime<Utc>,
-        updated: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<Stored, Unlisted> {
         // Left out, `sign_type` is the document's default (HMACSHA256).
         let sign_type = match body.sign_type {
@@ -135,8 +136,8 @@ impl Stored {
                 notify_callback_url: body.notify_callback_url.map(|u| u.to_string()),
                 notify_event_subscription: events.iter().map(|e| e.to_string()).collect(),
                 sign_type: Some(sign_type.to_string()),
-                create_time: Some(timestamp(created)),
-                update_time: Some(timestamp(updated)),
+                create_time: Some(timestamp(now)),
+                update_time: Some(timestamp(now)),
             },
             key: body.key,
             sign_type,
@@ -188,9 +189,8 @@ impl Store {
         let (old_pair, new_pair) = (p.by_seq[&seq].pair(), s.pair());
         if new_pair != old_pair {
             if let Some(other) = p.seq_of_pair.get(&new_pair) {
-                return Err(StoreError::Exists {
-                    id: p.by_seq[other].config.id.clone(),
-                });
+                let id = p.by_seq[other].config.id.clone();
+                return Err(StoreError::Exists(Taken { pair: new_pair, id }));
             }
             p.seq_of_pair.remove(&old_pair);
             p.seq_of_pair.insert(new_pair, seq);
