@@ -8,7 +8,7 @@ mod common;
 use std::time::Duration;
 
 use common::{anonymous as client, create, failure, PROJECT};
-use live_record_callbacks::auth::{AkSkCredentials, Authenticator};
+use live_record_callbacks::auth::AkSkCredentials;
 use live_record_callbacks::{types, ApiError, Client, ClientContext, RequestId};
 use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
 use serde_json::json;
@@ -166,11 +166,7 @@ async fn gateway_401_carries_its_request_id_in_the_body_too() {
     let emulator = Emulator::start(EmulatorConfig::default().with_aksk(common::creds()))
         .await
         .unwrap();
-    let wrong = Client::with_context(
-        emulator.base_url(),
-        ClientContext::authenticated(Authenticator::new(creds("a-different-secret"))),
-    )
-    .unwrap();
+    let wrong = common::authenticated(emulator.base_url(), creds("a-different-secret"));
     let err = failure(create(&wrong, request()).await);
     let message = common::gateway_refusal(&err);
     assert!(

@@ -14,19 +14,12 @@ use live_record_callbacks::ClientContext;
 use live_record_callbacks_emulator::EmulatorConfig;
 use serde_json::{json, Value};
 
-/// A key other than the document's test key.
-const KEY: &str = "TriggerTestKey0123456789abcdefABCD";
+use common::TRIGGER_KEY as KEY;
 
 /// The binary, with no credentials from the caller's environment.
 fn cli() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_live-record-callbacks"));
-    for var in [
-        "HUAWEICLOUD_SDK_AK",
-        "HUAWEICLOUD_SDK_SK",
-        "LIVE_CALLBACK_KEY",
-    ] {
-        command.env_remove(var);
-    }
+    command.env_clear();
     command
 }
 

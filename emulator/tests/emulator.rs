@@ -15,18 +15,6 @@ use live_record_callbacks::{ApiError, Client, ClientContext, RequestId};
 use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
 use serde_json::{json, Value};
 
-/// A client of `emulator` that authenticates with `credentials`.
-fn authenticated(
-    emulator: &Emulator,
-    credentials: impl Into<live_record_callbacks::auth::Credentials>,
-) -> Client {
-    Client::with_context(
-        emulator.base_url(),
-        ClientContext::authenticated(Authenticator::new(credentials)),
-    )
-    .unwrap()
-}
-
 /// A raw call: status, the error code if any, the whole body.
 async fn raw(
     method: reqwest::Method,
@@ -195,7 +183,7 @@ async fn aksk_signatures_are_verified_like_the_gateway() {
     let emulator = Emulator::start(EmulatorConfig::default().with_aksk(creds()))
         .await
         .unwrap();
-    let signed = authenticated(&emulator, creds());
+    let signed = common::authenticated(emulator.base_url(), creds());
     let created = create(&signed, config(DOMAIN, "live")).await.unwrap();
     let listed = list(&signed).app("*").limit(5).send().await.unwrap();
     assert_eq!(listed.total, Some(0));
@@ -206,7 +194,11 @@ async fn aksk_signatures_are_verified_like_the_gateway() {
         .unwrap()
         .with_project_id(PROJECT)
         .unwrap();
-    let err = failure(list(&authenticated(&emulator, wrong)).send().await);
+    let err = failure(
+        list(&common::authenticated(emulator.base_url(), wrong))
+            .send()
+            .await,
+    );
     let message = common::gateway_refusal(&err);
     assert!(message.contains("signature mismatch"), "{message}");
 
@@ -264,17 +256,17 @@ async fn tokens_are_accepted_when_configured() {
         Emulator::start(EmulatorConfig::default().with_token(IamToken::new("MIItoken").unwrap()))
             .await
             .unwrap();
-    let good = authenticated(&emulator, IamToken::new("MIItoken").unwrap());
+    let good = common::authenticated(emulator.base_url(), IamToken::new("MIItoken").unwrap());
     let page = list(&good).send().await.unwrap();
     assert!(page.request_id().is_some());
-    let bad = authenticated(&emulator, IamToken::new("MIIother").unwrap());
+    let bad = common::authenticated(emulator.base_url(), IamToken::new("MIIother").unwrap());
     let err = failure(list(&bad).send().await);
     assert_eq!(
         (err.status(), err.error_code()),
         (Some(401), Some("APIGW.0301"))
     );
     // AK/SK is not enabled on this emulator.
-    let aksk = authenticated(&emulator, creds());
+    let aksk = common::authenticated(emulator.base_url(), creds());
     assert_eq!(failure(list(&aksk).send().await).status(), Some(401));
 }
 

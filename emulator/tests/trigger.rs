@@ -14,8 +14,7 @@ use live_record_callbacks_emulator::{
 };
 use serde_json::{json, Value};
 
-/// A key other than the document's test key.
-const KEY: &str = "TriggerTestKey0123456789abcdefABCD";
+use common::TRIGGER_KEY as KEY;
 
 /// An anonymous emulator holding `configs`.
 async fn setup(configs: &[Value]) -> (Emulator, Client) {

@@ -33,6 +33,9 @@ pub const CALLBACK_KEY: &str = "0123456789abcdef0123456789abcdef";
 pub const DOMAIN: &str = "push.example.com";
 /// Where most configs send their notifications (nothing listens there).
 pub const HOOK_URL: &str = "https://hooks.example.com/live/record";
+/// A callback key other than [`CALLBACK_KEY`], for notifications the
+/// emulator signs.
+pub const TRIGGER_KEY: &str = "TriggerTestKey0123456789abcdefABCD";
 
 /// AK/SK credentials with [`PROJECT`].
 pub fn creds() -> AkSkCredentials {
@@ -54,6 +57,16 @@ pub fn config(domain: &str, app: &str) -> serde_json::Value {
 /// A client of `base` that sends no credentials.
 pub fn anonymous(base: &str) -> Client {
     Client::with_context(base, ClientContext::anonymous()).expect("a client for a loopback URL")
+}
+
+/// A client of `base` that authenticates with `credentials`.
+pub fn authenticated(
+    base: &str,
+    credentials: impl Into<live_record_callbacks::auth::Credentials>,
+) -> Client {
+    let context =
+        ClientContext::authenticated(live_record_callbacks::auth::Authenticator::new(credentials));
+    Client::with_context(base, context).expect("a client for a loopback URL")
 }
 
 // ---- calls ---------------------------------------------------------------

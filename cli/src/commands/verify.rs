@@ -23,7 +23,7 @@ pub struct Args {
     #[arg(
         long,
         required = true,
-        env = "LIVE_CALLBACK_KEY",
+        env = super::configs::ENV_KEY,
         hide_env_values = true
     )]
     key: Vec<String>,
@@ -50,8 +50,9 @@ pub struct Args {
 fn default_sign_type() -> SignType {
     match RequestedSignType::default() {
         RequestedSignType::SignType(s) => s,
-        // The document's default is one of the sign types it lists.
-        RequestedSignType::UnlistedSignType(_) => SignType::Hmacsha256,
+        RequestedSignType::UnlistedSignType(other) => {
+            unreachable!("the document's default sign_type {other:?} is one it lists")
+        }
     }
 }
 
