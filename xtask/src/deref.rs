@@ -19,7 +19,7 @@
 
 use anyhow::{bail, Context, Result};
 
-use crate::bundle::{insert_after, operations_mut};
+use crate::bundle::operations_mut;
 use crate::document::{percent_decode, str_of, unescape, Document, Mapping, Value};
 
 /// Where the rendition is written, relative to the workspace root.
@@ -43,7 +43,7 @@ pub fn rendition(doc: &Document) -> Result<Value> {
         };
         out.insert(k.clone(), v);
     }
-    let mut out = insert_after(out, "openapi", "x-generated-by", GENERATED_BY.into()).into();
+    let mut out = crate::bundle::with_generated_by(out.into(), GENERATED_BY)?;
     // Operation ids made unique, in document order.
     let mut seen = Vec::new();
     operations_mut(&mut out, &mut |op, parent| {

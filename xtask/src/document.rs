@@ -99,8 +99,14 @@ impl Document {
 
     /// Every operation under `paths`, in the document's order.
     pub fn operations(&self) -> Vec<Operation<'_>> {
+        self.operations_in(self.get("paths"))
+    }
+
+    /// Every operation of a mapping of path items (`paths`, or a callback,
+    /// whose keys are expressions), in order; path items may be `$ref`s.
+    pub fn operations_in<'a>(&'a self, items: Option<&'a Value>) -> Vec<Operation<'a>> {
         let mut out = Vec::new();
-        for (path, item) in entries(self.get("paths")) {
+        for (path, item) in entries(items) {
             let item = self.resolve(item);
             for (method, op) in entries(Some(item)) {
                 if METHODS.contains(&method) {

@@ -12,6 +12,7 @@
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value as Json};
 
+use crate::bundle::REFRESH;
 use crate::document::{entries, is_true, map_schema, seq, str_of, to_json};
 use crate::document::{Document, Operation, Value};
 
@@ -63,7 +64,7 @@ fn description(doc: &Value) -> String {
     format!(
         "{about}\n\n\
          ## Using this collection\n\n\
-         Generated from the OpenAPI document by `cargo xtask bundle`; do not edit.\n\n\
+         Generated from the OpenAPI document by `{REFRESH}`; do not edit.\n\n\
          1. Set the collection variables (or an environment's, which win): \
          `endpoint` (the regional endpoint, already set to the default region's), \
          `project_id`, and either `ak` and `sk` (plus `security_token` for \

@@ -15,9 +15,7 @@ use std::process::Command;
 use anyhow::{ensure, Context, Result};
 use serde::Serialize;
 
-use crate::document::{
-    entries, is_true, seq, str_of, to_json, Document, Operation, Value, METHODS,
-};
+use crate::document::{entries, is_true, seq, str_of, to_json, Document, Operation, Value};
 use crate::SPEC;
 
 /// One change between the two versions.
@@ -365,17 +363,14 @@ fn response_parts(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
 /// several expressions.
 fn callback(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
     let operations = [(d.old, old), (d.new, new)].map(|(doc, callback)| {
-        let expressions: Vec<_> = entries(Some(callback)).collect();
-        let mut out = Vec::new();
-        for (expr, item) in &expressions {
-            let expr = if expressions.len() == 1 { "" } else { expr };
-            let item = entries(Some(doc.resolve(item)));
-            for (method, op) in item.filter(|(m, _)| METHODS.contains(m)) {
-                let name = format!(" {} {expr}", method.to_uppercase());
-                out.push((name.trim_end().to_owned(), op, false));
-            }
-        }
-        out
+        let many = entries(Some(callback)).nth(1).is_some();
+        let operations = doc.operations_in(Some(callback)).into_iter();
+        let named = operations.map(|o| {
+            let expr = if many { o.path } else { "" };
+            let name = format!(" {} {expr}", o.method.to_uppercase());
+            (name.trim_end().to_owned(), o.op, false)
+        });
+        named.collect()
     });
     members(d, "callback", loc, operations, |d, loc, o, n| {
         let sides = [(d.old, o), (d.new, n)];

@@ -8,7 +8,6 @@
 //! body or header are read once, where they are defined; where one is used,
 //! only its name is kept.
 
-use crate::document::METHODS;
 use crate::document::{entries, is_true, seq, str_of, subschemas, Document, Operation, Value};
 use crate::documented::Discrepancy;
 use crate::sources::{is_rule, references};
@@ -210,19 +209,8 @@ impl<'a> Reader<'a> {
 
     /// The requests of a callback.
     fn requests(&self, callback: &'a Value) -> Vec<Op<'a>> {
-        let mut out = Vec::new();
-        for (path, item) in entries(Some(callback)) {
-            let item = self.doc.resolve(item);
-            for (method, op) in entries(Some(item)).filter(|(m, _)| METHODS.contains(m)) {
-                out.push(self.op(&Operation {
-                    path,
-                    method,
-                    op,
-                    item,
-                }));
-            }
-        }
-        out
+        let operations = self.doc.operations_in(Some(callback));
+        operations.iter().map(|o| self.op(o)).collect()
     }
 
     /// A parameter, or a header (`name` given).
