@@ -5,6 +5,8 @@ them:
   (each known event, and OtherRecordNotification), read from the
   dereferenced rendition (openapi/live-record-callbacks.deref.json, given
   in $LIVE_DOCUMENT);
+- KNOWN_EVENTS: the events the document lists (EVENT_SCHEMAS: by the
+  title of their schema);
 - tolerance_cases(): two bodies the service may send that a client
   generated from the document must still read (issue 10): an event this
   document does not list, and a RECORD_START without file_size."""
@@ -12,16 +14,6 @@ them:
 import copy
 import json
 import os
-
-# The events the document lists; any other event_type is a newer event.
-KNOWN_EVENTS = (
-    "RECORD_START",
-    "RECORD_NEW_FILE_START",
-    "RECORD_FILE_COMPLETE",
-    "RECORD_OVER",
-    "RECORD_FAILED",
-)
-
 
 def _schemas(schema):
     """A schema and every schema it is a union of."""
@@ -31,11 +23,11 @@ def _schemas(schema):
             yield from _schemas(member)
 
 
-def examples():
-    """Title of the schema -> its example, for every callback body."""
+def _callback_schemas():
+    """Every schema the callbacks' body is made of, from the dereferenced
+    rendition in $LIVE_DOCUMENT."""
     with open(os.environ["LIVE_DOCUMENT"], encoding="utf-8") as f:
         doc = json.load(f)
-    found = {}
     for item in doc["paths"].values():
         for op in item.values():
             if not isinstance(op, dict):
@@ -44,11 +36,26 @@ def examples():
                 for cb_item in callback.values():
                     for cb_op in cb_item.values():
                         media = cb_op.get("requestBody", {}).get("content", {})
-                        schema = media.get("application/json", {}).get("schema", {})
-                        for s in _schemas(schema):
-                            example = s.get("example")
-                            if isinstance(example, dict) and "event_type" in example:
-                                found[s.get("title", example["event_type"])] = example
+                        yield from _schemas(media.get("application/json", {}).get("schema", {}))
+
+
+# The events the document lists, by the title of their schema (each allows
+# exactly its own event_type); any other event_type is a newer event.
+EVENT_SCHEMAS = {
+    s["title"]: s["properties"]["event_type"]["enum"][0]
+    for s in _callback_schemas()
+    if "enum" in s.get("properties", {}).get("event_type", {})
+}
+KNOWN_EVENTS = tuple(EVENT_SCHEMAS.values())
+
+
+def examples():
+    """Title of the schema -> its example, for every callback body."""
+    found = {}
+    for s in _callback_schemas():
+        example = s.get("example")
+        if isinstance(example, dict) and "event_type" in example:
+            found[s.get("title", example["event_type"])] = example
     events = sorted({e["event_type"] for e in found.values()} & set(KNOWN_EVENTS))
     assert events == sorted(KNOWN_EVENTS), f"expected an example of each known event, found {sorted(found)}"
     return found

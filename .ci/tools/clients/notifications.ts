@@ -7,21 +7,13 @@
 // - toleranceCases(): two bodies the service may send that a client
 //   generated from the document must still read (issue 10): an event this
 //   document does not list, and a RECORD_START without file_size;
+// - KNOWN_EVENTS, isKnownEvent(): the events the document lists;
 // - readNotifications(): all of them read as a generator's types, by the
 //   scripts whose generators type the body as plain JSON (hey-api,
 //   openapi-typescript).
 import { readFileSync } from "node:fs";
 
 type Json = { [key: string]: unknown };
-
-/** The events the document lists; any other event_type is a newer event. */
-export const KNOWN_EVENTS = [
-    "RECORD_START", "RECORD_NEW_FILE_START", "RECORD_FILE_COMPLETE", "RECORD_OVER", "RECORD_FAILED",
-] as const;
-
-export function isKnownEvent(event: unknown): event is (typeof KNOWN_EVENTS)[number] {
-    return (KNOWN_EVENTS as readonly unknown[]).includes(event);
-}
 
 const values = (v: unknown): Json[] => (v && typeof v === "object" ? (Object.values(v) as Json[]) : []);
 
@@ -35,10 +27,10 @@ function* schemas(schema: Json): Generator<Json> {
     }
 }
 
-/** Title of the schema -> its example as JSON text, for every callback body. */
-export function examples(): Map<string, string> {
+/** Every schema the callbacks' body is made of, from the dereferenced
+ * rendition in $LIVE_DOCUMENT. */
+function* callbackSchemas(): Generator<Json> {
     const doc = JSON.parse(readFileSync(env("LIVE_DOCUMENT"), "utf8")) as Json;
-    const found = new Map<string, string>();
     for (const item of values(doc.paths)) {
         for (const op of values(item)) {
             for (const callback of values(op.callbacks)) {
@@ -46,19 +38,35 @@ export function examples(): Map<string, string> {
                     for (const cbOp of values(cbItem)) {
                         const body = cbOp.requestBody as Json | undefined;
                         const media = (body?.content as Json | undefined)?.["application/json"] as Json | undefined;
-                        for (const s of schemas((media?.schema ?? {}) as Json)) {
-                            const example = s.example as Json | undefined;
-                            if (example && typeof example === "object" && "event_type" in example) {
-                                found.set(String(s.title ?? example.event_type), JSON.stringify(example));
-                            }
-                        }
+                        yield* schemas((media?.schema ?? {}) as Json);
                     }
                 }
             }
         }
     }
+}
+
+/** The events the document lists (each event's schema allows exactly its
+ * own event_type); any other event_type is a newer event. */
+export const KNOWN_EVENTS: ReadonlySet<unknown> = new Set(
+    [...callbackSchemas()].flatMap((s) => (((s.properties as Json | undefined)?.event_type as Json | undefined)?.enum ?? []) as unknown[]),
+);
+
+export function isKnownEvent(event: unknown): boolean {
+    return KNOWN_EVENTS.has(event);
+}
+
+/** Title of the schema -> its example as JSON text, for every callback body. */
+export function examples(): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const s of callbackSchemas()) {
+        const example = s.example as Json | undefined;
+        if (example && typeof example === "object" && "event_type" in example) {
+            found.set(String(s.title ?? example.event_type), JSON.stringify(example));
+        }
+    }
     const events = new Set([...found.values()].map((t) => (JSON.parse(t) as Json).event_type));
-    if (!KNOWN_EVENTS.every((e) => events.has(e))) {
+    if (![...KNOWN_EVENTS].every((e) => events.has(e))) {
         throw new Error(`expected an example of each known event, found ${[...found.keys()].join(", ")}`);
     }
     return found;

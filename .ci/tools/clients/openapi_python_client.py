@@ -12,6 +12,7 @@ import os
 import pkgutil
 
 import live_record_callbacks_client as package
+import live_record_callbacks_client.models as models
 from live_record_callbacks_client import AuthenticatedClient
 from live_record_callbacks_client.api.recording_callbacks import (
     create_record_callback_config,
@@ -26,17 +27,14 @@ from live_record_callbacks_client.models import (
     RecordCallbackConfig,
     RecordCallbackConfigList,
     RecordCallbackConfigRequest,
-    RecordFailedNotification,
     RecordFileCompleteNotification,
-    RecordNewFileStartNotification,
-    RecordOverNotification,
     RecordStartNotification,
     SignType,
     SubscribedEvent,
 )
 from live_record_callbacks_client.types import UNSET
 
-from notifications import KNOWN_EVENTS, examples, tolerance_cases
+from notifications import EVENT_SCHEMAS, KNOWN_EVENTS, examples, tolerance_cases
 
 # Every generated module imports, and the five operations are there.
 modules = [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
@@ -129,13 +127,7 @@ assert gone.status_code == 404 and isinstance(gone.parsed, ErrorResponse), gone
 # openapi-python-client generates no type for the callback's body (a union):
 # a receiver tries the known events' types, which refuse any other
 # event_type, and reads every other body as OtherRecordNotification.
-events = [
-    RecordStartNotification,
-    RecordNewFileStartNotification,
-    RecordFileCompleteNotification,
-    RecordOverNotification,
-    RecordFailedNotification,
-]
+events = [getattr(models, title) for title in EVENT_SCHEMAS]
 
 
 def receive(value):
