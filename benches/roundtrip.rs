@@ -130,6 +130,20 @@ struct HandBuilt {
     presigned: reqwest::header::HeaderMap,
 }
 
+/// The create call's URL and body bytes, as a caller without the generated
+/// client makes them from its input.
+fn prepared(
+    base_url: &str,
+    project_id: &str,
+    body: &types::RecordCallbackConfigRequest,
+) -> (reqwest::Url, Bytes) {
+    let url = format!("{base_url}/v1/{project_id}/record/callbacks")
+        .parse()
+        .expect("a URL");
+    let body = serde_json::to_vec(body).expect("serializable");
+    (url, Bytes::from(body))
+}
+
 impl HandBuilt {
     /// `hand_written`: from the input, as a caller without the generated
     /// client writes it.
@@ -139,10 +153,7 @@ impl HandBuilt {
         project_id: &str,
         body: &types::RecordCallbackConfigRequest,
     ) -> (types::RecordCallbackConfig, Option<String>) {
-        let url: reqwest::Url = format!("{}/v1/{project_id}/record/callbacks", self.base_url)
-            .parse()
-            .expect("a URL");
-        let body = Bytes::from(serde_json::to_vec(body).expect("serializable"));
+        let (url, body) = prepared(&self.base_url, project_id, body);
         self.send_signed(creds, url, body).await
     }
 
@@ -316,10 +327,7 @@ fn roundtrip(c: &mut Criterion) {
         HeaderName::from_static("api-version"),
         HeaderValue::from_static(Client::api_version()),
     );
-    let url: reqwest::Url = format!("{base_url}/v1/{PROJECT}/record/callbacks")
-        .parse()
-        .expect("a URL");
-    let body_bytes = Bytes::from(serde_json::to_vec(&body).expect("serializable"));
+    let (url, body_bytes) = prepared(&base_url, PROJECT, &body);
     let presigned = signed(&creds, &headers, &url, &body_bytes);
     let hand = HandBuilt {
         http: reqwest::Client::builder()
