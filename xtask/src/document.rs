@@ -136,6 +136,19 @@ impl Document {
         out
     }
 
+    /// A media type's examples, in order: its lone `example` (no name),
+    /// then each of `examples` (`$ref`s followed) with its name, summary and
+    /// `value` (or `externalValue`).
+    pub fn media_examples<'a>(&'a self, media: &'a Value) -> Vec<NamedExample<'a>> {
+        let lone = media.get("example").map(|v| (None, None, v));
+        let named = entries(media.get("examples")).filter_map(|(name, e)| {
+            let e = self.resolve(e);
+            let value = e.get("value").or(e.get("externalValue"))?;
+            Some((Some(name), str_of(e, "summary"), value))
+        });
+        lone.into_iter().chain(named).collect()
+    }
+
     /// The schema with `$ref`s followed and `allOf` members merged in
     /// (properties and `required` united, the first value of any other
     /// keyword kept).
@@ -224,6 +237,10 @@ impl Document {
         out.0
     }
 }
+
+/// An example of [`Document::media_examples`]: name (none for a lone
+/// `example`), summary, value.
+pub type NamedExample<'a> = (Option<&'a str>, Option<&'a str>, &'a Value);
 
 /// What a node of [`Document::nodes`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

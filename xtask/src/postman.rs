@@ -131,7 +131,7 @@ fn operation(doc: &Document, op: &Operation) -> Result<Json> {
         let media = content
             .get("application/json")
             .context("a request body that is not application/json")?;
-        let examples = examples(media);
+        let examples = examples(doc, media);
         let Some((_, _, first)) = examples.first() else {
             bail!("a request body without an example");
         };
@@ -168,7 +168,7 @@ fn operation(doc: &Document, op: &Operation) -> Result<Json> {
         if success.is_none() && (200..300).contains(&code) {
             success = Some((code, response));
         }
-        saved.extend(saved_responses(code, response, &request)?);
+        saved.extend(saved_responses(doc, code, response, &request)?);
     }
     let Some((code, success)) = success else {
         bail!("no success response");
@@ -232,7 +232,12 @@ fn url(path: &str, params: &[&Value]) -> Json {
 }
 
 /// Every example of a response, saved as an answer to `request`.
-fn saved_responses(code: u16, response: &Value, request: &Json) -> Result<Vec<Json>> {
+fn saved_responses(
+    doc: &Document,
+    code: u16,
+    response: &Value,
+    request: &Json,
+) -> Result<Vec<Json>> {
     let reason = reason(code);
     let media = response["content"].get("application/json");
     let content_type = media.map(|_| header("Content-Type", "application/json"));
@@ -258,7 +263,7 @@ fn saved_responses(code: u16, response: &Value, request: &Json) -> Result<Vec<Js
             "text",
         )]);
     };
-    let examples = examples(media);
+    let examples = examples(doc, media);
     if examples.is_empty() {
         bail!("response {code} has no example");
     }
@@ -332,16 +337,17 @@ fn json_schema(schema: &Value) -> Value {
 const JSON_SCHEMA_FORMATS: &str =
     "date time date-time uri uri-reference email hostname ipv4 ipv6 uuid regex";
 
-/// A media type's examples, in order: (name, summary, value).
-fn examples(media: &Value) -> Vec<(&str, Option<&str>, &Value)> {
-    if let Some(named) = media.get("examples") {
-        let with_value = entries(Some(named)).filter_map(|(name, example)| {
-            Some((name, str_of(example, "summary"), example.get("value")?))
-        });
-        return with_value.collect();
+/// A media type's examples (the schema's own when it has none), in order:
+/// (name, summary, value); a lone one is named `example`.
+fn examples<'a>(doc: &'a Document, media: &'a Value) -> Vec<(&'a str, Option<&'a str>, &'a Value)> {
+    let mut found = doc.media_examples(media);
+    if found.is_empty() {
+        found.extend(media["schema"].get("example").map(|v| (None, None, v)));
     }
-    let example = media.get("example").or(media["schema"].get("example"));
-    Vec::from_iter(example.map(|value| ("example", None, value)))
+    let named = found
+        .into_iter()
+        .map(|(name, summary, v)| (name.unwrap_or("example"), summary, v));
+    named.collect()
 }
 
 /// A value as pretty JSON, keys in the document's order.

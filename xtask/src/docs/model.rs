@@ -8,7 +8,9 @@
 //! body or header are read once, where they are defined; where one is used,
 //! only its name is kept.
 
-use crate::document::{entries, is_true, seq, str_of, subschemas, Document, Operation, Value};
+use crate::document::{
+    entries, is_true, seq, str_of, subschemas, Document, NamedExample, Operation, Value,
+};
 use crate::documented::Discrepancy;
 use crate::sources::{is_rule, references};
 
@@ -73,8 +75,7 @@ pub struct Media<'a> {
     pub ty: Type<'a>,
     /// The schema, when it has no name.
     pub inline: Option<Schema<'a>>,
-    /// Name (none for a lone `example`), summary, value (or external URL).
-    pub examples: Vec<(Option<&'a str>, Option<&'a str>, &'a Value)>,
+    pub examples: Vec<NamedExample<'a>>,
 }
 
 /// A schema and its fields (nested ones as `a.b`, array elements as `a[].b`;
@@ -247,18 +248,12 @@ impl<'a> Reader<'a> {
         let mut out = Vec::new();
         for (media_type, m) in entries(holder.get("content")) {
             let schema = m.get("schema").unwrap_or(&Value::Null);
-            let lone = m.get("example").map(|v| (None, None, v));
-            let named = entries(m.get("examples")).filter_map(|(name, e)| {
-                let e = self.doc.resolve(e);
-                let value = e.get("value").or(e.get("externalValue"))?;
-                Some((Some(name), str_of(e, "summary"), value))
-            });
             let inline = !self.is_named(schema);
             out.push(Media {
                 media_type,
                 ty: self.type_of(schema),
                 inline: inline.then(|| self.schema("", self.doc.resolve(schema))),
-                examples: lone.into_iter().chain(named).collect(),
+                examples: self.doc.media_examples(m),
             });
         }
         out
