@@ -76,7 +76,7 @@ run_step() {
     printf -- '-- FAILED: %s (%ss, exit %s)\n' "$name" "$((SECONDS - t0))" "$rc"
     if [ -n "$required" ]; then
       echo "the later steps need this one: stopping here"
-      step_summary
+      step_summary || true
       exit "$rc"
     fi
   fi
