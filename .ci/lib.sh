@@ -1,5 +1,118 @@
+# shellcheck shell=bash
 # Helpers that the .ci scripts source (`. .ci/lib.sh`, from the repository
-# root): where the emulator binary is, and starting it.
+# root): the step headers and the step runner with its summary, the Python
+# environment, where the emulator binary is, and starting it.
+
+# step NAME...: prints a step's header with the seconds since the script
+# started.
+step() { printf '\n==== %s (%ss)\n' "$*" "$SECONDS"; }
+
+# The steps run_step ran, for step_summary: one line each, in order.
+step_results=()
+steps_passed=0
+steps_failed=0
+steps_skipped=0
+# Names of the steps that failed, for --needs.
+steps_failed_names=()
+
+# run_step [--required] [--needs STEP] [--in-shell] NAME COMMAND...: runs
+# one step: prints its header (step), runs COMMAND, records ok or FAILED
+# with its exit code and seconds, and returns 0 so that the next step runs.
+#   --required  a failure ends the script (after the summary), for a step
+#               the later ones cannot do without;
+#   --needs S   the step is skipped (and counted as such) when the step
+#               named S failed;
+#   --in-shell  COMMAND runs in the script's own shell with the script's
+#               options, so that it can set variables and start processes
+#               that the script's cleanup stops. Without it, COMMAND runs
+#               in a subshell with `set -euo pipefail`: the first failing
+#               command ends the step, not the script.
+# Call it as a command of its own, never in a condition (`if`, `||`, `&&`,
+# `!`): there bash ignores `set -e`, also inside the subshell.
+run_step() {
+  local required='' needs='' in_shell='' name t0 rc errexit=''
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --required) required=1 ;;
+      --needs) needs=$2 && shift ;;
+      --in-shell) in_shell=1 ;;
+      *) break ;;
+    esac
+    shift
+  done
+  name=$1
+  shift
+  step "$name"
+  local failed_step
+  for failed_step in ${steps_failed_names[@]+"${steps_failed_names[@]}"}; do
+    if [ "$failed_step" = "$needs" ]; then
+      echo "skipped: it needs \"$needs\", which failed"
+      step_results+=("skipped $name (needs: $needs)")
+      steps_skipped=$((steps_skipped + 1))
+      return 0
+    fi
+  done
+  t0=$SECONDS
+  case $- in *e*) errexit=1 ;; esac
+  set +e
+  if [ -n "$in_shell" ]; then
+    "$@"
+  else
+    (
+      set -euo pipefail
+      "$@"
+    )
+  fi
+  rc=$?
+  if [ -n "$errexit" ]; then set -e; fi
+  if [ "$rc" -eq 0 ]; then
+    step_results+=("ok      $name ($((SECONDS - t0))s)")
+    steps_passed=$((steps_passed + 1))
+    printf -- '-- ok: %s (%ss)\n' "$name" "$((SECONDS - t0))"
+  else
+    step_results+=("FAILED  $name ($((SECONDS - t0))s, exit $rc)")
+    steps_failed=$((steps_failed + 1))
+    steps_failed_names+=("$name")
+    printf -- '-- FAILED: %s (%ss, exit %s)\n' "$name" "$((SECONDS - t0))" "$rc"
+    if [ -n "$required" ]; then
+      echo "the later steps need this one: stopping here"
+      step_summary || true
+      exit "$rc"
+    fi
+  fi
+  return 0
+}
+
+# step_summary: prints every step run_step ran (ok, FAILED or skipped,
+# with its seconds) and then `N passed, N failed` (after `$steps_label: `
+# when the script sets one); returns 1 when a step failed or was skipped.
+steps_label=''
+step_summary() {
+  local line counts
+  printf '\n==== summary (%ss)\n' "$SECONDS"
+  for line in ${step_results[@]+"${step_results[@]}"}; do
+    echo "  $line"
+  done
+  counts="$steps_passed passed, $steps_failed failed"
+  if [ "$steps_skipped" -gt 0 ]; then counts+=", $steps_skipped skipped"; fi
+  echo "${steps_label:+$steps_label: }$counts"
+  [ "$steps_failed" -eq 0 ] && [ "$steps_skipped" -eq 0 ]
+}
+
+# venv DIR REQUIREMENTS...: the Python virtual environment in DIR, created
+# when absent, with the pinned requirements files installed (quietly;
+# already satisfied pins cost a check each).
+venv() {
+  local dir=$1 req args=()
+  shift
+  if [ ! -x "$dir/bin/python" ]; then
+    python3 -m venv "$dir"
+  fi
+  for req in "$@"; do args+=(-r "$req"); done
+  if [ ${#args[@]} -gt 0 ]; then
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "${args[@]}"
+  fi
+}
 
 # emulator_bin PROFILE: the emulator binary that
 # `cargo build [--release] -p live-record-callbacks-cli` writes for PROFILE

@@ -16,11 +16,10 @@ code and message as the text Python would print.
 import json
 import sys
 
-from requests import Response
-from requests.structures import CaseInsensitiveDict
-
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkcore.exceptions.exception_handler import DefaultExceptionHandler
+from requests import Response
+from requests.structures import CaseInsensitiveDict
 
 
 def text(v):

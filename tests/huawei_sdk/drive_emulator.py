@@ -76,9 +76,7 @@ def expect_service_error(call, status, code):
         call()
     except exceptions.ClientRequestException as e:
         expect(e.status_code == status, f"status {e.status_code}, want {status} ({e})")
-        expect(
-            e.error_code == code, f"error_code {e.error_code!r}, want {code!r} ({e})"
-        )
+        expect(e.error_code == code, f"error_code {e.error_code!r}, want {code!r} ({e})")
         expect(bool(e.request_id), f"no request id on the exception ({e})")
         return e
     raise AssertionError(f"the call succeeded; want {status} {code}")
@@ -122,9 +120,7 @@ def main():
         expect(resp.id, "no id in the response")
         raw = json.loads(resp.raw_content)
         expect("key" not in raw, f"the key came back: {raw}")
-        expect(
-            resp.publish_domain == DOMAIN and resp.app == "live", f"wrong config {raw}"
-        )
+        expect(resp.publish_domain == DOMAIN and resp.app == "live", f"wrong config {raw}")
         expect(
             resp.notify_event_subscription == ["RECORD_FILE_COMPLETE", "RECORD_FAILED"],
             f"events {resp.notify_event_subscription}",
@@ -135,9 +131,7 @@ def main():
 
     def create_wildcard_with_defaults():
         resp = live.create_record_callback_config(
-            CreateRecordCallbackConfigRequest(
-                body=body("*", "http://hooks.example.com/live/any")
-            )
+            CreateRecordCallbackConfigRequest(body=body("*", "http://hooks.example.com/live/any"))
         )
         expect(resp.status_code == 201, f"status {resp.status_code}, want 201")
         expect(resp.sign_type == "HMACSHA256", f"default sign_type {resp.sign_type}")
@@ -157,28 +151,20 @@ def main():
     def list_filtered():
         # `*` in the query: the SDK's URL and its signature must encode it alike.
         resp = live.list_record_callback_configs(
-            ListRecordCallbackConfigsRequest(
-                publish_domain=DOMAIN, app="*", offset=0, limit=10
-            )
+            ListRecordCallbackConfigsRequest(publish_domain=DOMAIN, app="*", offset=0, limit=10)
         )
         expect(resp.total == 1, f"total {resp.total}, want 1")
-        expect(
-            [c.id for c in resp.callback_config] == [state["wildcard"]], "wrong config"
-        )
+        expect([c.id for c in resp.callback_config] == [state["wildcard"]], "wrong config")
 
     def list_paged():
         resp = live.list_record_callback_configs(
             ListRecordCallbackConfigsRequest(offset=1, limit=1)
         )
         expect(resp.total == 2, f"total {resp.total}, want 2 (all pages)")
-        expect(
-            [c.id for c in resp.callback_config] == [state["wildcard"]], "wrong page"
-        )
+        expect([c.id for c in resp.callback_config] == [state["wildcard"]], "wrong page")
 
     def show():
-        resp = live.show_record_callback_config(
-            ShowRecordCallbackConfigRequest(id=state["id"])
-        )
+        resp = live.show_record_callback_config(ShowRecordCallbackConfigRequest(id=state["id"]))
         expect(resp.status_code == 200, f"status {resp.status_code}")
         expect(resp.id == state["id"] and resp.app == "live", f"wrong config {resp}")
         expect(
@@ -224,18 +210,14 @@ def main():
         )
         expect(resp.sign_type == "MD5", f"sign_type {resp.sign_type}")
         expect(resp.notify_event_subscription == ["RECORD_OVER"], "events not changed")
-        shown = live.show_record_callback_config(
-            ShowRecordCallbackConfigRequest(id=state["id"])
-        )
+        shown = live.show_record_callback_config(ShowRecordCallbackConfigRequest(id=state["id"]))
         expect(
             shown.notify_callback_url == "https://hooks.example.com/live/record-v2",
             "show: url not changed",
         )
 
     def delete():
-        resp = live.delete_record_callback_config(
-            DeleteRecordCallbackConfigRequest(id=state["id"])
-        )
+        resp = live.delete_record_callback_config(DeleteRecordCallbackConfigRequest(id=state["id"]))
         expect(resp.status_code == 204, f"status {resp.status_code}, want 204")
 
     def show_deleted():
@@ -252,31 +234,23 @@ def main():
     def recreate_after_delete():
         # The (domain, app) pair is free again once its config is gone.
         resp = live.create_record_callback_config(
-            CreateRecordCallbackConfigRequest(
-                body=body("live", "https://hooks.example.com/again")
-            )
+            CreateRecordCallbackConfigRequest(body=body("live", "https://hooks.example.com/again"))
         )
         expect(resp.id and resp.id != state["id"], f"id {resp.id}")
         for config_id in (resp.id, state["wildcard"]):
-            live.delete_record_callback_config(
-                DeleteRecordCallbackConfigRequest(id=config_id)
-            )
+            live.delete_record_callback_config(DeleteRecordCallbackConfigRequest(id=config_id))
 
     def wrong_secret_key():
         bad = client(args.endpoint, args.ak, args.sk + "x", args.project_id)
         e = expect_service_error(
-            lambda: bad.list_record_callback_configs(
-                ListRecordCallbackConfigsRequest()
-            ),
+            lambda: bad.list_record_callback_configs(ListRecordCallbackConfigsRequest()),
             401,
             "APIGW.0301",
         )
         expect("verify aksk signature fail" in e.error_msg, f"message {e.error_msg!r}")
 
     checks.run("create returns an id, the defaults, and no key", create)
-    checks.run(
-        "create a wildcard config with the defaults", create_wildcard_with_defaults
-    )
+    checks.run("create a wildcard config with the defaults", create_wildcard_with_defaults)
     checks.run("list sees both, with total", list_all)
     checks.run("list filtered by publish_domain and app=*", list_filtered)
     checks.run("list paged: total counts every page", list_paged)

@@ -198,15 +198,57 @@ def sdk_reading(body):
 
 
 shapes = [
-    ({"error_code": "LIVE.100011001", "error_msg": "Request Illegal"}, ("LIVE.100011001", "Request Illegal")),
-    ({"error_code": "LIVE.100011001", "error_msg": "Request Illegal", "error_detail": "publish_domain is empty"}, ("LIVE.100011001", "Request Illegal")),
-    ({"errorCode": "LIVE.100011012", "errorMsg": "Unsupported media type"}, ("LIVE.100011012", "Unsupported media type")),
-    ({"code": "APIGW.0308", "message": "The throttling threshold has been reached"}, ("APIGW.0308", "The throttling threshold has been reached")),
+    (
+        {"error_code": "LIVE.100011001", "error_msg": "Request Illegal"},
+        ("LIVE.100011001", "Request Illegal"),
+    ),
+    (
+        {
+            "error_code": "LIVE.100011001",
+            "error_msg": "Request Illegal",
+            "error_detail": "publish_domain is empty",
+        },
+        ("LIVE.100011001", "Request Illegal"),
+    ),
+    (
+        {"errorCode": "LIVE.100011012", "errorMsg": "Unsupported media type"},
+        ("LIVE.100011012", "Unsupported media type"),
+    ),
+    (
+        {"code": "APIGW.0308", "message": "The throttling threshold has been reached"},
+        ("APIGW.0308", "The throttling threshold has been reached"),
+    ),
     ({"code": 500, "message": "internal error"}, (500, "internal error")),
-    ({"error": {"code": 401, "message": "The request you have made requires authentication.", "title": "Unauthorized"}}, (401, "The request you have made requires authentication.")),
-    ({"result": {"detail": {"error_code": "LIVE.100011004", "error_msg": "No permission"}}}, ("LIVE.100011004", "No permission")),
-    ({"error_msg": "Incorrect IAM authentication information: decrypt token fail", "error_code": "APIGW.0301", "request_id": "6f1c0a0f2b4e4f8c9d7a3b2e1f0c9d8e"}, ("APIGW.0301", "Incorrect IAM authentication information: decrypt token fail")),
-    ({"error_code": "APIGW.0302", "error_msg": "not authorized", "encoded_authorization_message": "vjXXQ1NtU2xqb3Vr"}, ("APIGW.0302", "not authorized")),
+    (
+        {
+            "error": {
+                "code": 401,
+                "message": "The request you have made requires authentication.",
+                "title": "Unauthorized",
+            }
+        },
+        (401, "The request you have made requires authentication."),
+    ),
+    (
+        {"result": {"detail": {"error_code": "LIVE.100011004", "error_msg": "No permission"}}},
+        ("LIVE.100011004", "No permission"),
+    ),
+    (
+        {
+            "error_msg": "Incorrect IAM authentication information: decrypt token fail",
+            "error_code": "APIGW.0301",
+            "request_id": "6f1c0a0f2b4e4f8c9d7a3b2e1f0c9d8e",
+        },
+        ("APIGW.0301", "Incorrect IAM authentication information: decrypt token fail"),
+    ),
+    (
+        {
+            "error_code": "APIGW.0302",
+            "error_msg": "not authorized",
+            "encoded_authorization_message": "vjXXQ1NtU2xqb3Vr",
+        },
+        ("APIGW.0302", "not authorized"),
+    ),
     ({}, (None, None)),
 ]
 for entry in index:
@@ -231,7 +273,11 @@ RecordCallbackConfigRequest.model_validate(good)
 refused(RecordCallbackConfigRequest, dict(good, app="live\u0000x"), "a control character in app")
 refused(RecordCallbackConfigRequest, dict(good, app="a*b"), "a * inside an app name")
 refused(RecordCallbackConfigRequest, dict(good, key="0123"), "a short key")
-refused(RecordCallbackConfigRequest, dict(good, notify_event_subscription=["record over"]), "a malformed event name")
+refused(
+    RecordCallbackConfigRequest,
+    dict(good, notify_event_subscription=["record over"]),
+    "a malformed event name",
+)
 
 print(
     "tolerance: "

@@ -15,6 +15,7 @@ import copy
 import json
 import os
 
+
 def _schemas(schema):
     """A schema and every schema it is a union of."""
     yield schema
@@ -57,7 +58,9 @@ def examples():
         if isinstance(example, dict) and "event_type" in example:
             found[s.get("title", example["event_type"])] = example
     events = sorted({e["event_type"] for e in found.values()} & set(KNOWN_EVENTS))
-    assert events == sorted(KNOWN_EVENTS), f"expected an example of each known event, found {sorted(found)}"
+    assert events == sorted(KNOWN_EVENTS), (
+        f"expected an example of each known event, found {sorted(found)}"
+    )
     return found
 
 

@@ -61,7 +61,9 @@ assert any(k.lower() == "x-request-id" and v for k, v in created.headers.items()
 config_id = created.data.id
 assert created.data.app == app and created.data.sign_type == "HMACSHA256", created.data
 
-page = api.list_record_callback_configs(project, publish_domain="push.example.com", app=app, limit=10)
+page = api.list_record_callback_configs(
+    project, publish_domain="push.example.com", app=app, limit=10
+)
 # Both fields are optional in a page (an absent list is empty).
 assert [c.id for c in page.callback_config or []] == [config_id], page
 assert page.total in (None, 1), page
@@ -99,7 +101,12 @@ code = refused(lambda: api.create_record_callback_config(project, body))
 assert code == "LIVE.103011018", code
 # An event name the document does not list passes the client (it could have
 # come back from the service); the emulator refuses it, as the contract says.
-unlisted = body.model_copy(update={"app": app + "-x", "notify_event_subscription": [RequestedEvent("RECORD_SEGMENT_READY")]})
+unlisted = body.model_copy(
+    update={
+        "app": app + "-x",
+        "notify_event_subscription": [RequestedEvent("RECORD_SEGMENT_READY")],
+    }
+)
 unlisted_code = refused(lambda: api.create_record_callback_config(project, unlisted))
 assert unlisted_code == "LIVE.100011001", unlisted_code
 
@@ -126,12 +133,16 @@ for name, value in {**found, **tolerance_cases(found)}.items():
         instance = body_
     assert instance.event_type == value["event_type"], (name, instance)
     parsed[name] = type(instance).__name__
-complete = RecordNotificationBody.from_dict(found["RecordFileCompleteNotification"]).actual_instance.actual_instance
+complete = RecordNotificationBody.from_dict(
+    found["RecordFileCompleteNotification"]
+).actual_instance.actual_instance
 assert isinstance(complete, RecordFileCompleteNotification) and complete.download_url, complete
 start = tolerance_cases(found)["RECORD_START without file_size"]
 start_ = RecordNotificationBody.from_dict(start).actual_instance.actual_instance
 assert isinstance(start_, RecordStartNotification) and start_.file_size is None, start_
 
-print(f"openapi-generator python client: create/list/show/update (sent back)/delete, 400 {code} and "
-      f"{unlisted_code} (unlisted event), 404 after delete, {len(parsed)} notifications parsed "
-      f"({len(found)} examples; {'; '.join(f'{k}: {parsed[k]}' for k in tolerance_cases(found))})")
+print(
+    f"openapi-generator python client: create/list/show/update (sent back)/delete, 400 {code} and "
+    f"{unlisted_code} (unlisted event), 404 after delete, {len(parsed)} notifications parsed "
+    f"({len(found)} examples; {'; '.join(f'{k}: {parsed[k]}' for k in tolerance_cases(found))})"
+)

@@ -66,7 +66,10 @@ as_json = {
 }
 body = RecordCallbackConfigRequest.from_dict(as_json)
 assert body.sign_type is SignType.HMACSHA256, body.sign_type
-assert body.notify_event_subscription == [SubscribedEvent.RECORD_FILE_COMPLETE, SubscribedEvent.RECORD_FAILED]
+assert body.notify_event_subscription == [
+    SubscribedEvent.RECORD_FILE_COMPLETE,
+    SubscribedEvent.RECORD_FAILED,
+]
 assert body.to_dict() == as_json, body.to_dict()
 
 created = create_record_callback_config.sync_detailed(project, client=client, body=body)
@@ -75,7 +78,9 @@ assert created.headers.get("X-request-id"), created.headers
 assert isinstance(created.parsed, RecordCallbackConfig), created.parsed
 config_id = created.parsed.id
 
-page = list_record_callback_configs.sync(project, client=client, publish_domain="push.example.com", app=app)
+page = list_record_callback_configs.sync(
+    project, client=client, publish_domain="push.example.com", app=app
+)
 assert isinstance(page, RecordCallbackConfigList), page
 # Both fields are optional in a page (an absent list is empty).
 listed = [] if page.callback_config is UNSET else page.callback_config
@@ -146,13 +151,18 @@ parsed = {}
 for name, value in {**found, **tolerance_cases(found)}.items():
     n = receive(value)
     assert str(n.event_type) == value["event_type"], (name, n)
-    assert isinstance(n, OtherRecordNotification) == (value["event_type"] not in KNOWN_EVENTS), (name, n)
+    assert isinstance(n, OtherRecordNotification) == (value["event_type"] not in KNOWN_EVENTS), (
+        name,
+        n,
+    )
     if isinstance(n, RecordFileCompleteNotification):
         assert n.download_url == value["download_url"] and n.start_time.year == 2020, n
     parsed[name] = type(n).__name__
 start = receive(tolerance_cases(found)["RECORD_START without file_size"])
 assert isinstance(start, RecordStartNotification) and start.file_size is UNSET, start
 client.get_httpx_client().close()
-print(f"openapi-python-client: {len(modules)} modules import; create/list/show/update (sent back)/delete, "
-      f"400 {code} and {unlisted_code} (unlisted event), 404 after delete, {len(parsed)} notifications parsed "
-      f"({len(found)} examples; {'; '.join(f'{k}: {parsed[k]}' for k in tolerance_cases(found))})")
+print(
+    f"openapi-python-client: {len(modules)} modules import; create/list/show/update (sent back)/delete, "
+    f"400 {code} and {unlisted_code} (unlisted event), 404 after delete, {len(parsed)} notifications parsed "
+    f"({len(found)} examples; {'; '.join(f'{k}: {parsed[k]}' for k in tolerance_cases(found))})"
+)
