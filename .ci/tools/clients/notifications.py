@@ -3,7 +3,7 @@ them:
 
 - examples(): the example of every schema the callbacks' body is made of
   (each known event, and OtherRecordNotification), read from the
-  dereferenced rendition (openapi/live-record-callbacks.deref.json, given
+  dereferenced rendition (openapi/published/live-record-callbacks.deref.json, given
   in $LIVE_DOCUMENT);
 - KNOWN_EVENTS: the events the document lists (EVENT_SCHEMAS: by the
   title of their schema);

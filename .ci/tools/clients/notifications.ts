@@ -2,7 +2,7 @@
 // receiver gets (the same as notifications.py):
 // - examples(): the example of every schema the callbacks' body is made of
 //   (each known event, and OtherRecordNotification), read from the
-//   dereferenced rendition (openapi/live-record-callbacks.deref.json, given
+//   dereferenced rendition (openapi/published/live-record-callbacks.deref.json, given
 //   in $LIVE_DOCUMENT);
 // - toleranceCases(): two bodies the service may send that a client
 //   generated from the document must still read (issue 10): an event this

@@ -11,7 +11,13 @@ use std::fmt::Display;
 use anyhow::{bail, Result};
 
 use crate::document::{entries, str_of, Document};
-use crate::{dialect, documented, examples, notifications, progenitor_rules, sources, SPEC};
+use crate::{progenitor_rules, SPEC};
+
+pub mod dialect;
+pub mod documented;
+pub mod examples;
+pub mod notifications;
+pub mod sources;
 
 /// The counts the floors hold.
 #[derive(Clone, Copy)]
@@ -166,13 +172,13 @@ fn floors(c: &mut Check, n: Counts) {
     ] {
         held.push(format!("{what} {have} (at least {floor})"));
         if have < floor {
-            c.problem("floors", format!("{what}: {have}, fewer than the floor of {floor} (xtask/src/check.rs, FLOORS); restore the example, or fix the contract so that it validates"));
+            c.problem("floors", format!("{what}: {have}, fewer than the floor of {floor} (xtask/src/check/mod.rs, FLOORS); restore the example, or fix the contract so that it validates"));
         }
     }
     let (have, most) = (n.unsourced, FLOORS.unsourced);
     held.push(format!("rules without a source {have} (at most {most})"));
     if have > most {
-        c.problem("floors", format!("rules without a source: {have}, more than the {most} allowed (xtask/src/check.rs, FLOORS)"));
+        c.problem("floors", format!("rules without a source: {have}, more than the {most} allowed (xtask/src/check/mod.rs, FLOORS)"));
     }
     c.line(format!("floors: {}", held.join(", ")));
 }
