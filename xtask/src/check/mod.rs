@@ -17,6 +17,7 @@ pub mod dialect;
 pub mod documented;
 pub mod examples;
 pub mod notifications;
+pub mod pins;
 pub mod sources;
 
 /// The counts the floors hold.
@@ -85,6 +86,7 @@ pub fn run() -> Result<()> {
             unsourced,
         },
     );
+    pins::check(&mut c)?;
     published(&mut c)?;
     print!("{}", c.report);
     if !c.problems.is_empty() {
