@@ -1,6 +1,6 @@
 //! `cargo xtask bundle`: the files other tools import, generated from the
 //! handwritten 3.0.3 source: the same document as JSON, the 3.1 rendition
-//! ([`rendition31`]) as YAML and JSON, the dereferenced one ([`deref`])
+//! ([`rendition31`]) as YAML and JSON, the dereferenced one ([`mod@deref`])
 //! and the Postman collection ([`postman`]), all under `openapi/published/`,
 //! apart from the handwritten source. The source's mappings keep their order
 //! (`serde_yaml`), so an unchanged source regenerates the same bytes.
