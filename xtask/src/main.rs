@@ -6,21 +6,13 @@ use clap::{Parser, Subcommand};
 
 mod bundle;
 mod check;
-mod deref;
-mod dialect;
 mod diff;
 mod docs;
 mod document;
-mod documented;
-mod examples;
-mod notifications;
-mod postman;
 // `parse_document` is the build scripts' entry; xtask reads the YAML itself.
 #[allow(dead_code)]
 #[path = "../../build/progenitor_rules.rs"]
 mod progenitor_rules;
-mod rendition31;
-mod sources;
 
 /// Checks and publishes the OpenAPI contract of live-record-callbacks.
 #[derive(Parser)]
@@ -36,7 +28,7 @@ enum Command {
     /// sources of its rules and the published files; print a report.
     Check,
     /// Generate the JSON and OpenAPI 3.1 renditions of the document under
-    /// openapi/ (`--check`: fail if they are stale).
+    /// openapi/published/ (`--check`: fail if they are stale).
     Bundle {
         #[arg(long)]
         check: bool,

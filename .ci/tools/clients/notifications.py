@@ -3,13 +3,16 @@ them:
 
 - examples(): the example of every schema the callbacks' body is made of
   (each known event, and OtherRecordNotification), read from the
-  dereferenced rendition (openapi/live-record-callbacks.deref.json, given
-  in $LIVE_DOCUMENT);
+  dereferenced rendition
+  (openapi/published/live-record-callbacks.deref.json, given in
+  $LIVE_DOCUMENT);
 - KNOWN_EVENTS: the events the document lists (EVENT_SCHEMAS: by the
   title of their schema);
 - tolerance_cases(): two bodies the service may send that a client
-  generated from the document must still read (issue 10): an event this
-  document does not list, and a RECORD_START without file_size."""
+  generated from the document must still read (an unknown event_type is
+  read as OtherRecordNotification, never refused; file_size is required
+  only on RECORD_FILE_COMPLETE): an event this document does not list, and
+  a RECORD_START without file_size."""
 
 import copy
 import json

@@ -2,11 +2,14 @@
 // receiver gets (the same as notifications.py):
 // - examples(): the example of every schema the callbacks' body is made of
 //   (each known event, and OtherRecordNotification), read from the
-//   dereferenced rendition (openapi/live-record-callbacks.deref.json, given
-//   in $LIVE_DOCUMENT);
+//   dereferenced rendition
+//   (openapi/published/live-record-callbacks.deref.json, given in
+//   $LIVE_DOCUMENT);
 // - toleranceCases(): two bodies the service may send that a client
-//   generated from the document must still read (issue 10): an event this
-//   document does not list, and a RECORD_START without file_size;
+//   generated from the document must still read (an unknown event_type is
+//   read as OtherRecordNotification, never refused; file_size is required
+//   only on RECORD_FILE_COMPLETE): an event this document does not list,
+//   and a RECORD_START without file_size;
 // - KNOWN_EVENTS, isKnownEvent(): the events the document lists;
 // - readNotifications(): all of them read as a generator's types, by the
 //   scripts whose generators type the body as plain JSON (hey-api,

@@ -7,9 +7,9 @@ use std::fmt::Write as _;
 use super::model::{first_sentence, Constraint, Media, Message, Notification, Op, Reference, Row};
 use super::model::{Schema, Sources, Type};
 use super::REFRESH;
+use crate::check::sources::references;
 use crate::document::{entries, is_true, seq, str_of, Value};
-use crate::sources::references;
-use crate::{documented::DIR, SPEC};
+use crate::{check::documented::DIR, SPEC};
 
 /// Appends a line (writing to a `String` cannot fail).
 macro_rules! w {

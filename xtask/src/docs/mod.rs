@@ -11,8 +11,8 @@ mod model;
 use anyhow::Result;
 
 use crate::bundle::{self, Rendition};
+use crate::check::documented;
 use crate::document::Document;
-use crate::documented;
 
 pub const PATH: &str = "docs/contract.md";
 pub const REFRESH: &str = "cargo xtask docs";

@@ -8,11 +8,11 @@
 //! body or header are read once, where they are defined; where one is used,
 //! only its name is kept.
 
+use crate::check::documented::Discrepancy;
+use crate::check::sources::{is_rule, references};
 use crate::document::{
     entries, is_true, seq, str_of, subschemas, Document, NamedExample, Operation, Value,
 };
-use crate::documented::Discrepancy;
-use crate::sources::{is_rule, references};
 
 /// The sources of a rule, as written (empty: none).
 pub type Sources<'a> = Vec<&'a str>;

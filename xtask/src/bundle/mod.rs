@@ -1,14 +1,18 @@
 //! `cargo xtask bundle`: the files other tools import, generated from the
 //! handwritten 3.0.3 source: the same document as JSON, the 3.1 rendition
-//! ([`crate::rendition31`]) as YAML and JSON, the dereferenced one
-//! ([`crate::deref`]) and the Postman collection ([`crate::postman`]). The
-//! source's mappings keep their order (`serde_yaml`), so an unchanged source
-//! regenerates the same bytes.
+//! ([`rendition31`]) as YAML and JSON, the dereferenced one ([`mod@deref`])
+//! and the Postman collection ([`postman`]), all under `openapi/published/`,
+//! apart from the handwritten source. The source's mappings keep their order
+//! (`serde_yaml`), so an unchanged source regenerates the same bytes.
 
 use anyhow::{bail, Context, Result};
 
 use crate::document::{str_of, Document, Mapping, Value, METHODS};
 use crate::SPEC;
+
+pub mod deref;
+pub mod postman;
+pub mod rendition31;
 
 /// What every rendition says about where it comes from.
 pub const GENERATED_BY: &str =
@@ -26,18 +30,21 @@ pub struct Rendition {
 /// Every rendition, generated from the source in memory.
 pub fn renditions() -> Result<Vec<Rendition>> {
     let source = Document::load()?;
-    let v31 = with_generated_by(crate::rendition31::to_3_1(&source), GENERATED_BY)?;
+    let v31 = with_generated_by(rendition31::to_3_1(&source), GENERATED_BY)?;
     let yaml31 = serde_yaml::to_string(&v31).context("writing the 3.1 rendition as YAML")?;
     let yaml31 =
         format!("# {GENERATED_BY}\n# OpenAPI 3.1 rendition of the 3.0.3 source.\n{yaml31}");
     let same = json(&with_generated_by(source.root.clone(), GENERATED_BY)?)?;
-    let deref = json(&crate::deref::rendition(&source)?)?;
+    let deref = json(&deref::rendition(&source)?)?;
     let files = [
-        ("openapi/live-record-callbacks.json", same),
-        ("openapi/live-record-callbacks.3.1.yaml", yaml31),
-        ("openapi/live-record-callbacks.3.1.json", json(&v31)?),
-        (crate::deref::PATH, deref),
-        (crate::postman::PATH, crate::postman::collection(&source)?),
+        ("openapi/published/live-record-callbacks.json", same),
+        ("openapi/published/live-record-callbacks.3.1.yaml", yaml31),
+        (
+            "openapi/published/live-record-callbacks.3.1.json",
+            json(&v31)?,
+        ),
+        (deref::PATH, deref),
+        (postman::PATH, postman::collection(&source)?),
     ];
     let files = files.map(|(path, contents)| Rendition { path, contents });
     Ok(files.into())

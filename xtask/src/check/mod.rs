@@ -11,7 +11,14 @@ use std::fmt::Display;
 use anyhow::{bail, Result};
 
 use crate::document::{entries, str_of, Document};
-use crate::{dialect, documented, examples, notifications, progenitor_rules, sources, SPEC};
+use crate::{progenitor_rules, SPEC};
+
+pub mod dialect;
+pub mod documented;
+pub mod examples;
+pub mod notifications;
+pub mod pins;
+pub mod sources;
 
 /// The counts the floors hold.
 #[derive(Clone, Copy)]
@@ -35,8 +42,9 @@ pub const FLOORS: Counts = Counts {
     unsourced: 0,
 };
 
-// Issue 10's floors (8 documented examples, notifications included, no rule
-// without a source) are the least these may say: lower, it does not compile.
+// The least the floors may say: the 8 examples Huawei prints today (a
+// notification among them) are all checked, and no rule is without its
+// source. Lower, it does not compile.
 const _: () = assert!(FLOORS.examples >= 8 && FLOORS.notifications >= 1 && FLOORS.unsourced == 0);
 
 /// The report so far, and the problems found; the check keeps going to
@@ -79,6 +87,7 @@ pub fn run() -> Result<()> {
             unsourced,
         },
     );
+    pins::check(&mut c)?;
     published(&mut c)?;
     print!("{}", c.report);
     if !c.problems.is_empty() {
@@ -166,13 +175,13 @@ fn floors(c: &mut Check, n: Counts) {
     ] {
         held.push(format!("{what} {have} (at least {floor})"));
         if have < floor {
-            c.problem("floors", format!("{what}: {have}, fewer than the floor of {floor} (xtask/src/check.rs, FLOORS); restore the example, or fix the contract so that it validates"));
+            c.problem("floors", format!("{what}: {have}, fewer than the floor of {floor} (xtask/src/check/mod.rs, FLOORS); restore the example, or fix the contract so that it validates"));
         }
     }
     let (have, most) = (n.unsourced, FLOORS.unsourced);
     held.push(format!("rules without a source {have} (at most {most})"));
     if have > most {
-        c.problem("floors", format!("rules without a source: {have}, more than the {most} allowed (xtask/src/check.rs, FLOORS)"));
+        c.problem("floors", format!("rules without a source: {have}, more than the {most} allowed (xtask/src/check/mod.rs, FLOORS)"));
     }
     c.line(format!("floors: {}", held.join(", ")));
 }

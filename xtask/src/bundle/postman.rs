@@ -17,9 +17,9 @@ use crate::document::{entries, is_true, map_schema, seq, str_of, to_json};
 use crate::document::{Document, Operation, Value};
 
 /// Where the collection is written, relative to the workspace root.
-pub const PATH: &str = "openapi/live-record-callbacks.postman_collection.json";
+pub const PATH: &str = "openapi/published/live-record-callbacks.postman_collection.json";
 
-const SIGN_JS: &str = include_str!("../postman/sign.js");
+const SIGN_JS: &str = include_str!("../../postman/sign.js");
 
 const SCHEMA: &str = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json";
 /// What a request with a body declares, as Huawei's SDKs send it.
@@ -28,7 +28,7 @@ const JSON_UTF8: &str = "application/json; charset=UTF-8";
 /// The collection as pretty-printed JSON.
 pub fn collection(source: &Document) -> Result<String> {
     let doc = Document {
-        root: crate::deref::rendition(source)?,
+        root: crate::bundle::deref::rendition(source)?,
     };
     let mut folders: Vec<Json> = Vec::new();
     for op in doc.operations() {
@@ -314,10 +314,10 @@ pm.test("the body matches {name}", function () {{
 }
 
 /// A 3.0 schema (dereferenced) as JSON Schema for Postman's `jsonSchema`
-/// assertion (ajv): the 3.1 rendition's translation ([`crate::rendition31`])
+/// assertion (ajv): the 3.1 rendition's translation ([`super::rendition31`])
 /// without descriptions, examples, extensions and OpenAPI-only keywords.
-/// (`crate::dialect` translates for validating examples: it closes objects
-/// and keeps descriptions and OpenAPI formats, which this must not.)
+/// (`crate::check::dialect` translates for validating examples: it closes
+/// objects and keeps descriptions and OpenAPI formats, which this must not.)
 fn json_schema(schema: &Value) -> Value {
     map_schema(schema, &|m| {
         let mut m = m.clone();
@@ -329,7 +329,7 @@ fn json_schema(schema: &Value) -> Value {
             let openapi_format = k == "format" && !JSON_SCHEMA_FORMATS.split(' ').any(|f| v == f);
             !annotation.split(' ').any(|a| a == k) && !k.starts_with("x-") && !openapi_format
         });
-        crate::rendition31::schema(&m)
+        super::rendition31::schema(&m)
     })
 }
 

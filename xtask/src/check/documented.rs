@@ -18,8 +18,8 @@ use anyhow::{bail, Context, Result};
 use serde::Deserialize;
 use serde_json::Value as Json;
 
+use crate::check::dialect::{self, Failure};
 use crate::check::Check;
-use crate::dialect::{self, Failure};
 use crate::document::{escape, pointer, reference, str_of, Document, Kind, Side, Value};
 
 pub const DIR: &str = "openapi/documented";

@@ -12,9 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
+use crate::check::examples::Example;
 use crate::check::Check;
 use crate::document::{entries, pointer, seq, str_of, to_json, Document};
-use crate::examples::Example;
 
 /// The component schema that unions the notification events.
 const UNION: &str = "RecordNotification";
