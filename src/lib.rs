@@ -11,7 +11,7 @@
 //! workspace (`live-record-callbacks-emulator`, `live-record-callbacks-cli`),
 //! so this one pulls in no server.
 //!
-#![doc = include_str!("../README.md")]
+#![doc = include_str!("README.md")]
 
 mod generated {
     #![allow(missing_docs, clippy::all)]
@@ -42,3 +42,16 @@ pub const MAX_BODY: usize = 64 * 1024;
 /// The client code exactly as build.rs generated it, for the snapshot.
 #[doc(hidden)]
 pub const GENERATED_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/client.rs"));
+
+/// The guides' code blocks, compiled by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/client.md")]
+struct ClientGuide;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/notifications.md")]
+struct NotificationsGuide;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/emulator.md")]
+struct EmulatorGuide;

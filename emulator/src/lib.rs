@@ -1,27 +1,4 @@
-//! A local stand-in for the recording-callback API, served on loopback.
-//!
-//! It serves the five operations of the contract with the service's
-//! semantics (server-assigned ids, the service's defaults, one config per
-//! ingest domain and app, the key kept but never returned), validates input
-//! with the generated types (the document's constraints, not a second
-//! list), authenticates like the API gateway (AK/SK signatures verified
-//! with this crate's own signer, IAM tokens), and puts an `X-request-id` on
-//! every response. Under the reserved prefix [`RESERVED_PREFIX`] it can fire
-//! a correctly signed notification at a config's callback URL; that route
-//! sits behind the same authentication as the API.
-//!
-//! ```
-//! # #[tokio::main(flavor = "current_thread")] async fn main() -> std::io::Result<()> {
-//! use live_record_callbacks::{Client, ClientContext};
-//! use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
-//!
-//! let emulator = Emulator::start(EmulatorConfig::default()).await?;
-//! let client = Client::with_context(emulator.base_url(), ClientContext::anonymous()).unwrap();
-//! let page = client.list_record_callback_configs().project_id("p1").send().await.unwrap();
-//! assert_eq!(page.total, Some(0));
-//! emulator.stop().await;
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 
 /// The reserved prefix, as a literal for `concat!`.
 macro_rules! reserved_prefix {

@@ -36,11 +36,11 @@ KEY = "0123456789abcdef0123456789abcdef"
 # any other upper-case name (so that a config read back can be sent back).
 # This generator drops the `not` (and the pattern) of the second member, so
 # the generated enum's own member matches both and is refused as "Multiple
-# matches"; its string value matches once. The README says so: if this
+# matches"; its string value matches once. docs/other-languages.md says so: if this
 # stops being true, update it there.
 try:
     RequestedEvent(SubscribedEvent.RECORD_FILE_COMPLETE)
-    raise AssertionError("RequestedEvent now takes the enum member: update the README's note")
+    raise AssertionError("RequestedEvent now takes the enum member: update the note in docs/other-languages.md")
 except ValueError as e:
     assert "Multiple matches" in str(e), e
 body = RecordCallbackConfigRequest(
