@@ -11,7 +11,7 @@
 //! workspace (`live-record-callbacks-emulator`, `live-record-callbacks-cli`),
 //! so this one pulls in no server.
 //!
-#![doc = include_str!("../README.md")]
+#![doc = include_str!("README.md")]
 
 mod generated {
     #![allow(missing_docs, clippy::all)]
@@ -32,6 +32,9 @@ pub mod region;
 pub mod secret;
 
 pub use client::{ClientContext, RawAnswer};
+
+/// The `info.version` of the document this crate was generated from.
+pub const CONTRACT_VERSION: &str = include_str!(concat!(env!("OUT_DIR"), "/contract_version.txt"));
 pub use error::{ApiError, RequestId};
 
 /// The largest JSON body this crate and its emulator read, in either

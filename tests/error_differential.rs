@@ -14,7 +14,7 @@
 //! `error_code`; the gateway's `request_id` from the body when there is no
 //! header) tests/errors.rs covers it, and the bodies here hold whole pairs.
 
-mod common;
+use live_record_callbacks_test_support as common;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! AK/SK signing: the reference vectors, redaction, environment handling,
 //! verification against tampering, edge cases, and a real HTTP round trip.
 
-mod common;
+use live_record_callbacks_test_support as common;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use common::{creds, AK, PROJECT, SK};
@@ -15,9 +15,13 @@ use std::time::Duration;
 use url::Url;
 
 const HOST: &str = "live.cn-north-4.myhuaweicloud.com";
-const BODY_B: &str = r#"{"publish_domain":"push.example.com","app":"live","notify_callback_url":"https://cb.example.com/record","notify_event_subscription":["RECORD_FILE_COMPLETE"],"sign_type":"HMACSHA256","key":"0123456789abcdef0123456789abcdef"}"#;
 const JSON_UTF8: &str = "application/json; charset=UTF-8";
 const JSON: &str = "application/json";
+
+/// The body of the vectors that have one (create and update).
+fn body_b() -> &'static str {
+    &common::signing_vectors().vectors[0].body
+}
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
@@ -42,39 +46,43 @@ fn collection() -> String {
     format!("/v1/{PROJECT}/record/callbacks")
 }
 
-/// (method, path and query, content type, body, expected signature)
+/// (method, path and query, content type, body, expected signature), from
+/// the vector file the Postman script's tests read too.
 fn vectors() -> Vec<(Method, String, &'static str, &'static str, &'static str)> {
-    let c = collection();
-    vec![
-        (
-            Method::POST,
-            c.clone(),
-            JSON_UTF8,
-            BODY_B,
-            "09645f7c6e451db14e67bb53e651d7568bbfb92338ffb4d265bdaf75f077a5c5",
-        ),
-        (
-            Method::GET,
-            format!("{c}?publish_domain=push.example.com&app=*&limit=10&offset=0"),
-            JSON,
-            "",
-            "72f57ef992d3f83cdde508f023775094b46dbc363840a9af48b985a547660a71",
-        ),
-        (
-            Method::PUT,
-            format!("{c}/cfg-001"),
-            JSON_UTF8,
-            BODY_B,
-            "a9069818199832cb778abfe6fda5e034bd2f5e15127e5b746101adc559dbdab5",
-        ),
-        (
-            Method::DELETE,
-            format!("{c}/cfg-001"),
-            JSON,
-            "",
-            "a656766b27f3bd385aac5e3e48746ce8c234d7b109cf4dddc0c8867ea180a7b5",
-        ),
-    ]
+    common::signing_vectors()
+        .vectors
+        .iter()
+        .map(|v| {
+            (
+                v.method.parse().expect("an HTTP method"),
+                v.path_and_query.clone(),
+                v.content_type.as_str(),
+                v.body.as_str(),
+                v.signature.as_str(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_vector_file_uses_the_test_fixtures() {
+    let file = common::signing_vectors();
+    assert_eq!(
+        (file.access_key.as_str(), file.secret_key.as_str()),
+        (AK, SK)
+    );
+    assert_eq!(file.project_id, PROJECT);
+    assert_eq!(file.host, HOST);
+    assert_eq!(file.time, t0());
+    assert_eq!(file.sdk_date, "20240101T000000Z");
+    assert_eq!(
+        file.signed_headers,
+        "content-type;host;x-project-id;x-sdk-date"
+    );
+    assert!(file
+        .vectors
+        .iter()
+        .all(|v| v.path_and_query.starts_with(&collection())));
 }
 
 #[test]
@@ -267,14 +275,14 @@ fn signed_post(creds: &AkSkCredentials) -> (String, HeaderMap, Vec<u8>) {
             &Method::POST,
             &url(&target),
             &headers,
-            BODY_B.as_bytes(),
+            body_b().as_bytes(),
             t0(),
         )
         .expect("signing succeeds")
         .apply_to(&mut headers);
     headers.insert("host", HeaderValue::from_static(HOST));
     headers.insert("user-agent", HeaderValue::from_static("unsigned/1.0"));
-    (target, headers, BODY_B.as_bytes().to_vec())
+    (target, headers, body_b().as_bytes().to_vec())
 }
 
 #[test]
@@ -640,7 +648,7 @@ async fn signature_survives_the_wire() {
             "http://{addr}/v1/{PROJECT}/record/callbacks?app=live+1&x=%2A"
         ))
         .header("content-type", JSON_UTF8)
-        .body(BODY_B)
+        .body(body_b())
         .build()
         .expect("request builds");
     let now = Utc::now();
@@ -653,7 +661,7 @@ async fn signature_survives_the_wire() {
         .expect("server task")
         .expect("server reads request");
     assert_eq!(headers["host"], addr.to_string());
-    assert_eq!(body, BODY_B.as_bytes());
+    assert_eq!(body, body_b().as_bytes());
     assert_eq!(headers["x-security-token"], "wire-token");
     creds
         .verify(&method, &target, &headers, &body, Utc::now())

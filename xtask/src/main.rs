@@ -15,10 +15,7 @@ mod documented;
 mod examples;
 mod notifications;
 mod postman;
-// `parse_document` is the build scripts' entry; xtask reads the YAML itself.
-#[allow(dead_code)]
-#[path = "../../build/progenitor_rules.rs"]
-mod progenitor_rules;
+use live_record_callbacks_codegen::progenitor_rules;
 mod rendition31;
 mod sources;
 
@@ -107,4 +104,4 @@ pub fn root() -> std::path::PathBuf {
 }
 
 /// The handwritten source of truth, relative to the workspace root.
-pub const SPEC: &str = "openapi/live-record-callbacks.yaml";
+pub const SPEC: &str = live_record_callbacks_codegen::DOCUMENT_PATH;
