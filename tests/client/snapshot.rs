@@ -7,3 +7,17 @@
 fn generated_client() {
     insta::assert_snapshot!("generated_client", live_record_callbacks::GENERATED_SOURCE);
 }
+
+#[test]
+fn contract_version_is_the_documents_info_version() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/openapi/live-record-callbacks.yaml"
+    );
+    let text = std::fs::read_to_string(path).expect("the document is readable");
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("the document is YAML");
+    assert_eq!(
+        doc["info"]["version"].as_str(),
+        Some(live_record_callbacks::CONTRACT_VERSION)
+    );
+}
