@@ -7,8 +7,6 @@
 //! The document is embedded ([`DOCUMENT`]), so a build script reads it from
 //! this crate and each crate builds from its published package alone.
 
-#![forbid(unsafe_code)]
-
 pub mod progenitor_rules;
 
 #[cfg(feature = "generator")]

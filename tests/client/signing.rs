@@ -203,6 +203,69 @@ fn env_of<'a>(vars: &'a [(&'a str, &'a str)]) -> impl FnMut(&str) -> Option<Stri
     }
 }
 
+/// The client's rules for the environment, used as a program would: the
+/// credentials and the endpoint both from variables, against the emulator.
+#[tokio::test]
+async fn the_environment_chooses_token_or_aksk_and_the_endpoint() {
+    use live_record_callbacks::region::{Region, RegionEnvError};
+    use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
+
+    const TOKEN: &str = "MIIenvTOKEN";
+    let emulator = Emulator::start(
+        EmulatorConfig::default()
+            .with_token(IamToken::new(TOKEN).expect("a valid token"))
+            .with_aksk(creds()),
+    )
+    .await
+    .expect("the emulator starts");
+    let endpoint = [("LIVE_ENDPOINT", emulator.base_url())];
+    let region = Region::from_env_with(env_of(&endpoint)).expect("an endpoint URL");
+    for vars in [
+        vec![("HUAWEICLOUD_SDK_TOKEN", TOKEN), ("HUAWEICLOUD_SDK_AK", "")],
+        vec![
+            ("HUAWEICLOUD_SDK_TOKEN", ""),
+            ("HUAWEICLOUD_SDK_AK", AK),
+            ("HUAWEICLOUD_SDK_SK", SK),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+        ],
+    ] {
+        let credentials = Credentials::from_env_with(env_of(&vars)).expect("one kind is set");
+        let client =
+            live_record_callbacks::Client::connect(&region, Authenticator::new(credentials))
+                .expect("a client for a loopback URL");
+        let page = common::list(&client).send().await.expect("authenticated");
+        assert_eq!(page.total, Some(0), "{vars:?}");
+    }
+
+    let both = [("HUAWEICLOUD_SDK_TOKEN", TOKEN), ("HUAWEICLOUD_SDK_SK", SK)];
+    let err = Credentials::from_env_with(env_of(&both)).expect_err("ambiguous");
+    assert_eq!(
+        err,
+        CredentialsError::Conflict("HUAWEICLOUD_SDK_TOKEN", "HUAWEICLOUD_SDK_SK")
+    );
+    let bad = [("HUAWEICLOUD_SDK_TOKEN", "MII with space")];
+    let err = Credentials::from_env_with(env_of(&bad)).expect_err("not a header value");
+    assert!(err.to_string().contains("HUAWEICLOUD_SDK_TOKEN"), "{err}");
+
+    let both = [
+        ("LIVE_ENDPOINT", emulator.base_url()),
+        ("HUAWEICLOUD_SDK_REGION", "cn-north-4"),
+    ];
+    assert_eq!(
+        Region::from_env_with(env_of(&both)),
+        Err(RegionEnvError::Both)
+    );
+    let unknown = [("HUAWEICLOUD_SDK_REGION", "mars-1")];
+    let err = Region::from_env_with(env_of(&unknown)).expect_err("unknown region");
+    assert!(
+        err.to_string().starts_with("HUAWEICLOUD_SDK_REGION: "),
+        "{err}"
+    );
+    let not_url = [("LIVE_ENDPOINT", "ftp://example.test")];
+    let err = Region::from_env_with(env_of(&not_url)).expect_err("not http(s)");
+    assert!(err.to_string().starts_with("LIVE_ENDPOINT: "), "{err}");
+}
+
 #[test]
 fn env_constructor_names_the_missing_or_empty_variable() {
     let full = [
