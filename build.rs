@@ -4,9 +4,9 @@
 //! the `live-record-callbacks-codegen` crate (their only copy; the document
 //! is embedded there, so this builds from the published package). It
 //! writes `$OUT_DIR/client.rs`, which `src/lib.rs` includes and which the
-//! insta snapshot (`tests/snapshots/`) records for review,
+//! insta snapshot (`tests/client/snapshots/`) records for review,
 //! `$OUT_DIR/schema_names.rs`, the names of the schemas it generated types
-//! for, which `tests/examples.rs` maps to those types (no list kept by
+//! for, which `tests/client/examples.rs` maps to those types (no list kept by
 //! hand), and `$OUT_DIR/contract_version.txt`, the document's `info.version`
 //! (`CONTRACT_VERSION`).
 

@@ -25,7 +25,7 @@ pub fn generation_settings() -> GenerationSettings {
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         )
         // typify does not enforce integer ranges; these enforce the
-        // document's bounds (checked against it by tests/paging.rs).
+        // document's bounds (checked against it by tests/client/paging.rs).
         .with_replacement(
             "PageOffset",
             "crate::paging::PageOffset",

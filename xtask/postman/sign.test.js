@@ -1,7 +1,7 @@
 // The collection's signing script against the signing vectors of
 // test-support/vectors/aksk-signing.json (computed with Huawei's Python SDK
-// signer; tests/signing.rs checks the crate against the same file) and the crate's canonicalisation cases
-// (src/auth/canonical.rs). Run by .ci/import-checks:
+// signer; tests/client/signing.rs checks the crate against the same file)
+// and the crate's canonicalisation cases (src/auth/canonical.rs). Run by .ci/import-checks:
 //   NODE_PATH=.ci/tools/node_modules node --test xtask/postman/
 'use strict';
 const path = require('node:path');
@@ -9,7 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { sign, canonicalUri, canonicalQuery, sdkDate } = require('./sign.js');
 
-// The vectors' one copy, which tests/signing.rs reads too.
+// The vectors' one copy, which tests/client/signing.rs reads too.
 const file = require(path.join(__dirname, '..', '..', 'test-support', 'vectors', 'aksk-signing.json'));
 const credentials = {
     ak: file.access_key,
