@@ -1,24 +1,24 @@
 //! Generates the API client from the OpenAPI document at build time.
 //!
-//! The generation settings are in build/settings.rs (their only copy). It
+//! The document, the generation settings and progenitor's rules come from
+//! the `live-record-callbacks-codegen` crate (their only copy; the document
+//! is embedded there, so this builds from the published package). It
 //! writes `$OUT_DIR/client.rs`, which `src/lib.rs` includes and which the
-//! insta snapshot (`tests/snapshots/`) records for review, and
+//! insta snapshot (`tests/client/snapshots/`) records for review,
 //! `$OUT_DIR/schema_names.rs`, the names of the schemas it generated types
-//! for, which `tests/examples.rs` maps to those types (no list kept by hand).
+//! for, which `tests/client/examples.rs` maps to those types (no list kept by
+//! hand), and `$OUT_DIR/contract_version.txt`, the document's `info.version`
+//! (`CONTRACT_VERSION`).
 
 use std::{env, fs, path::PathBuf, process::ExitCode};
 
+use live_record_callbacks_codegen::{self as codegen, settings, DOCUMENT_PATH as SPEC};
 use progenitor::Generator;
 
-#[path = "build/progenitor_rules.rs"]
-mod progenitor_rules;
-#[path = "build/settings.rs"]
-mod settings;
-
-use settings::SPEC;
-
 fn main() -> ExitCode {
-    println!("cargo:rerun-if-changed={SPEC}");
+    // The document is part of the codegen crate: when it changes, that
+    // crate and so this script are rebuilt, and this script runs again.
+    println!("cargo:rerun-if-changed=build.rs");
     match generate() {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -30,11 +30,10 @@ fn main() -> ExitCode {
 }
 
 fn generate() -> Result<(), String> {
-    let text = fs::read_to_string(SPEC).map_err(|e| format!("reading it: {e}"))?;
-    let spec = progenitor_rules::parse_document(&text)
+    let spec = codegen::parse_document(codegen::DOCUMENT)
         .map_err(|e| format!("it is not an OpenAPI 3.0 document: {e}"))?;
 
-    let problems = progenitor_rules::progenitor_rule_violations(&spec);
+    let problems = codegen::progenitor_rule_violations(&spec);
     if !problems.is_empty() {
         return Err(format!("  - {}", problems.join("\n  - ")));
     }
@@ -70,7 +69,12 @@ fn generate() -> Result<(), String> {
          macro_rules! for_each_schema {{ ($callback:ident) => {{ $callback! {{ {names} }} }}; }}\n"
     );
     let out = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
-    for (file, text) in [("client.rs", code), ("schema_names.rs", for_each)] {
+    let version = spec.info.version.clone();
+    for (file, text) in [
+        ("client.rs", code),
+        ("schema_names.rs", for_each),
+        ("contract_version.txt", version),
+    ] {
         let path = out.join(file);
         fs::write(&path, text).map_err(|e| format!("writing {}: {e}", path.display()))?;
     }

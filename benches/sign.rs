@@ -4,6 +4,9 @@
 //! Needs `[[bench]] name = "sign" harness = false` in Cargo.toml; run with
 //! `cargo bench --bench sign`.
 
+// `criterion_group!` defines an undocumented `pub fn`.
+#![allow(missing_docs)]
+
 use chrono::{TimeZone, Utc};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use http::{HeaderMap, HeaderValue, Method};

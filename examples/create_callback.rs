@@ -8,12 +8,14 @@
 //!
 //! Options (all optional):
 //!
-//! * `--region ID` — the region (default `HUAWEICLOUD_SDK_REGION`, else
-//!   `cn-north-4`);
-//! * `--endpoint URL` — a base URL that replaces the region's endpoint
-//!   (default `LIVE_ENDPOINT`), e.g. a local emulator started with
+//! * `--region ID` — the region;
+//! * `--endpoint URL` — a base URL that replaces the region's endpoint,
+//!   e.g. a local emulator started with
 //!   `live-record-callbacks emulate --ak "$HUAWEICLOUD_SDK_AK" --sk "$HUAWEICLOUD_SDK_SK"`
 //!   and reached as `LIVE_ENDPOINT=http://127.0.0.1:8080`;
+//!
+//!   without either, `Region::from_env` reads `LIVE_ENDPOINT` or
+//!   `HUAWEICLOUD_SDK_REGION` (not both), else uses `cn-north-4`;
 //! * `--domain`, `--app`, `--url` — the ingest domain, the application and
 //!   the callback URL (defaults `push.example.com`, `live`,
 //!   `https://hooks.example.com/live/record`);
@@ -28,18 +30,14 @@ use live_record_callbacks::auth::{Authenticator, Credentials, ENV_PROJECT_ID};
 use live_record_callbacks::region::Region;
 use live_record_callbacks::{ApiError, Client, RequestId};
 
-/// Environment variable for the region id.
-const ENV_REGION: &str = "HUAWEICLOUD_SDK_REGION";
-/// Environment variable for a base URL that replaces the region's endpoint.
-const ENV_ENDPOINT: &str = "LIVE_ENDPOINT";
-
 const USAGE: &str = "\
 usage: create_callback [--region ID] [--endpoint URL] [--domain DOMAIN] [--app APP] [--url URL] [--key KEY]
 
 Credentials come from HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and
 HUAWEICLOUD_SDK_PROJECT_ID (plus HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary
-credentials). The region comes from --region, else HUAWEICLOUD_SDK_REGION,
-else cn-north-4; --endpoint (or LIVE_ENDPOINT) replaces its endpoint.";
+credentials), or an IAM token in HUAWEICLOUD_SDK_TOKEN (not both) with
+HUAWEICLOUD_SDK_PROJECT_ID. The endpoint comes from --endpoint or --region,
+else LIVE_ENDPOINT or HUAWEICLOUD_SDK_REGION (not both), else cn-north-4.";
 
 struct Args {
     region: Option<String>,
@@ -89,28 +87,17 @@ fn parse_args() -> Result<Option<Args>, String> {
     Ok(Some(args))
 }
 
-/// A non-empty environment variable.
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-/// Where requests go: `--endpoint`/`LIVE_ENDPOINT`, else the region's.
+/// Where requests go: `--endpoint`, else `--region`, else the client's rule
+/// for the environment (`LIVE_ENDPOINT` or `HUAWEICLOUD_SDK_REGION`, not
+/// both; else cn-north-4).
 fn target(args: &Args) -> Result<Region, String> {
-    if let Some(url) = args.endpoint.clone().or_else(|| env(ENV_ENDPOINT)) {
-        let from = if args.endpoint.is_some() {
-            "--endpoint"
-        } else {
-            ENV_ENDPOINT
-        };
-        return Region::custom(&url)
-            .map_err(|_| format!("{from}: `{url}` is not an http:// or https:// URL with a host"));
-    }
-    match args.region.clone() {
-        Some(id) => id.parse().map_err(|e| format!("--region: {e}")),
-        None => match env(ENV_REGION) {
-            Some(id) => id.parse().map_err(|e| format!("{ENV_REGION}: {e}")),
-            None => Ok(Region::CnNorth4),
-        },
+    match (&args.endpoint, &args.region) {
+        (Some(_), Some(_)) => Err("give --region or --endpoint, not both".to_owned()),
+        (Some(url), None) => Region::custom(url).map_err(|_| {
+            format!("--endpoint: `{url}` is not an http:// or https:// URL with a host")
+        }),
+        (None, Some(id)) => id.parse().map_err(|e| format!("--region: {e}")),
+        (None, None) => Region::from_env().map_err(|e| e.to_string()),
     }
 }
 
@@ -130,12 +117,13 @@ async fn main() -> ExitCode {
     let setup = (|| {
         let credentials = Credentials::from_env().map_err(|e| {
             format!(
-                "{e} (set HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID)"
+                "{e} (set HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID, \
+                 or HUAWEICLOUD_SDK_TOKEN and HUAWEICLOUD_SDK_PROJECT_ID)"
             )
         })?;
         let project_id = match &credentials {
             Credentials::AkSk(c) => c.project_id().map(str::to_owned),
-            Credentials::Token(_) => None,
+            Credentials::Token(_) => std::env::var(ENV_PROJECT_ID).ok().filter(|p| !p.is_empty()),
         }
         .ok_or_else(|| format!("environment variable {ENV_PROJECT_ID} is not set"))?;
         let region = target(&args)?;

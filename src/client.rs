@@ -43,6 +43,7 @@ pub struct RawAnswer<'a> {
     /// The operation's id as the generated code names it
     /// (`show_record_callback_config`).
     pub operation_id: &'a str,
+    /// The HTTP status of the answer.
     pub status: reqwest::StatusCode,
     /// `X-request-id`, if the answer has one.
     pub request_id: Option<&'a str>,

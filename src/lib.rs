@@ -32,6 +32,9 @@ pub mod region;
 pub mod secret;
 
 pub use client::{ClientContext, RawAnswer};
+
+/// The `info.version` of the document this crate was generated from.
+pub const CONTRACT_VERSION: &str = include_str!(concat!(env!("OUT_DIR"), "/contract_version.txt"));
 pub use error::{ApiError, RequestId};
 
 /// The largest JSON body this crate and its emulator read, in either

@@ -5,7 +5,7 @@
 //! `u32` for `limit` (typify does not enforce integer ranges), so these two
 //! hand-written types stand in for the document's `PageOffset` and
 //! `PageLimit` schemas and refuse out-of-range values before anything is
-//! sent. `tests/paging.rs` checks their bounds against the document.
+//! sent. `tests/client/paging.rs` checks their bounds against the document.
 
 use std::fmt;
 

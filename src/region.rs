@@ -8,6 +8,12 @@ use std::fmt;
 use std::str::FromStr;
 use url::Url;
 
+/// Environment variable naming the region (same name as Huawei's SDKs).
+pub const ENV_REGION: &str = "HUAWEICLOUD_SDK_REGION";
+/// Environment variable holding a base URL to call instead of a region's
+/// endpoint (an emulator, a proxy).
+pub const ENV_ENDPOINT: &str = "LIVE_ENDPOINT";
+
 /// A Live region, or a custom endpoint.
 ///
 /// ```
@@ -80,6 +86,50 @@ impl Region {
         }
     }
 
+    /// Where to send requests, from the process environment; see
+    /// [`Region::from_env_with`] for the rule.
+    pub fn from_env() -> Result<Self, RegionEnvError> {
+        Self::from_env_with(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+    }
+
+    /// Like [`Region::from_env`], reading variables through `lookup`.
+    ///
+    /// The rule: `LIVE_ENDPOINT` (an `http(s)://` URL) or
+    /// `HUAWEICLOUD_SDK_REGION` (a region id), not both; neither gives
+    /// [`Region::CnNorth4`]. Empty variables count as unset; an error names
+    /// the variable at fault.
+    ///
+    /// ```
+    /// use live_record_callbacks::region::{Region, RegionEnvError};
+    ///
+    /// let none = |_: &str| None;
+    /// assert_eq!(Region::from_env_with(none)?, Region::CnNorth4);
+    ///
+    /// let region = |name: &str| (name == "HUAWEICLOUD_SDK_REGION").then(|| "ap-southeast-3".to_string());
+    /// assert_eq!(Region::from_env_with(region)?, Region::ApSoutheast3);
+    ///
+    /// let local = |name: &str| (name == "LIVE_ENDPOINT").then(|| "http://127.0.0.1:8080".to_string());
+    /// assert_eq!(Region::from_env_with(local)?.endpoint(), "http://127.0.0.1:8080");
+    ///
+    /// let both = |_: &str| Some("cn-north-4".to_string());
+    /// let err = Region::from_env_with(both).unwrap_err();
+    /// assert_eq!(err, RegionEnvError::Both);
+    /// assert!(err.to_string().contains("HUAWEICLOUD_SDK_REGION and LIVE_ENDPOINT"));
+    /// # Ok::<(), RegionEnvError>(())
+    /// ```
+    pub fn from_env_with<F>(mut lookup: F) -> Result<Self, RegionEnvError>
+    where
+        F: FnMut(&str) -> Option<String>,
+    {
+        let mut set = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        match (set(ENV_REGION), set(ENV_ENDPOINT)) {
+            (Some(_), Some(_)) => Err(RegionEnvError::Both),
+            (None, Some(url)) => Region::custom(&url).map_err(|_| RegionEnvError::Endpoint(url)),
+            (Some(id), None) => id.parse().map_err(RegionEnvError::Region),
+            (None, None) => Ok(Region::CnNorth4),
+        }
+    }
+
     /// A custom endpoint from an `http` or `https` URL.
     ///
     /// ```
@@ -129,6 +179,22 @@ impl FromStr for Region {
      ap-southeast-2, ap-southeast-3, or an http(s):// endpoint URL"
 )]
 pub struct ParseRegionError(pub String);
+
+/// Why the environment names no usable region or endpoint
+/// ([`Region::from_env`]); each message names the variable at fault.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RegionEnvError {
+    /// Both variables are set.
+    #[error("both {ENV_REGION} and {ENV_ENDPOINT} are set; set a region id or an endpoint URL, not both")]
+    Both,
+    /// `HUAWEICLOUD_SDK_REGION` is not a known region id.
+    #[error("{ENV_REGION}: {0}")]
+    Region(ParseRegionError),
+    /// `LIVE_ENDPOINT` is not an `http(s)://` URL with a host.
+    #[error("{ENV_ENDPOINT}: `{0}` is not an http:// or https:// URL with a host")]
+    Endpoint(String),
+}
 
 #[cfg(test)]
 mod tests {

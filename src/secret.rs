@@ -9,7 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// It stands in for the type progenitor would generate from the document's
 /// `CallbackKey` schema, so that `Debug` prints `CallbackKey(<redacted>)`
 /// rather than the secret. It checks the same rule as the document (letters
-/// and digits, at least 32 of them); `tests/secret.rs` compares the two.
+/// and digits, at least 32 of them); `tests/client/secret.rs` compares the two.
 ///
 /// ```
 /// use live_record_callbacks::secret::CallbackKey;

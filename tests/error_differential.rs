@@ -12,9 +12,9 @@
 //! from the header and `encoded_authorization_message`. Where the client
 //! reads more than the SDK on purpose (half a pair, such as a lone
 //! `error_code`; the gateway's `request_id` from the body when there is no
-//! header) tests/errors.rs covers it, and the bodies here hold whole pairs.
+//! header) tests/client/errors.rs covers it, and the bodies here hold whole pairs.
 
-mod common;
+use live_record_callbacks_test_support as common;
 
 use std::sync::Arc;
 

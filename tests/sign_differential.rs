@@ -5,7 +5,7 @@
 //! sign_differential -- --ignored`. Without the variable the test fails:
 //! a differential test that silently passes proves nothing.
 
-mod common;
+use live_record_callbacks_test_support as common;
 
 use chrono::{DateTime, TimeZone, Utc};
 use http::{HeaderMap, HeaderValue, Method};

@@ -11,6 +11,9 @@
 //!
 //! `cargo bench -p live-record-callbacks-emulator --bench create`
 
+// `criterion_group!` defines an undocumented `pub fn`.
+#![allow(missing_docs)]
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};

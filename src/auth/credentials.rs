@@ -20,6 +20,8 @@ pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
 pub const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
 /// Environment variable for the security token of temporary credentials.
 pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+/// Environment variable for an IAM token, used instead of AK/SK.
+pub const ENV_TOKEN: &str = "HUAWEICLOUD_SDK_TOKEN";
 
 const REDACTED: &str = "<redacted>";
 
@@ -285,10 +287,55 @@ pub enum Credentials {
 }
 
 impl Credentials {
-    /// AK/SK credentials from the environment; see
-    /// [`AkSkCredentials::from_env`].
+    /// Credentials from the process environment: an IAM token from
+    /// `HUAWEICLOUD_SDK_TOKEN`, or AK/SK as [`AkSkCredentials::from_env`]
+    /// reads them. See [`Credentials::from_env_with`] for the rule.
     pub fn from_env() -> Result<Self, CredentialsError> {
-        AkSkCredentials::from_env().map(Self::AkSk)
+        Self::from_env_with(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))
+    }
+
+    /// Like [`Credentials::from_env`], reading variables through `lookup`.
+    ///
+    /// The rule: a non-empty `HUAWEICLOUD_SDK_TOKEN` is used when neither
+    /// `HUAWEICLOUD_SDK_AK` nor `HUAWEICLOUD_SDK_SK` is set (non-empty);
+    /// when the token and either of those are set, which one is meant is
+    /// not guessed: the error names both variables. Otherwise AK/SK are read
+    /// with [`AkSkCredentials::from_env_with`] (an empty token counts as
+    /// absent).
+    ///
+    /// ```
+    /// use live_record_callbacks::auth::{Credentials, CredentialsError};
+    ///
+    /// let token_only = |name: &str| (name == "HUAWEICLOUD_SDK_TOKEN").then(|| "MIIExample".to_string());
+    /// assert!(matches!(Credentials::from_env_with(token_only)?, Credentials::Token(_)));
+    ///
+    /// let both = |name: &str| match name {
+    ///     "HUAWEICLOUD_SDK_TOKEN" => Some("MIIExample".to_string()),
+    ///     "HUAWEICLOUD_SDK_AK" => Some("AK".to_string()),
+    ///     _ => None,
+    /// };
+    /// let err = Credentials::from_env_with(both).unwrap_err();
+    /// assert_eq!(err, CredentialsError::Conflict("HUAWEICLOUD_SDK_TOKEN", "HUAWEICLOUD_SDK_AK"));
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "both HUAWEICLOUD_SDK_TOKEN and HUAWEICLOUD_SDK_AK are set; unset one to choose how to authenticate"
+    /// );
+    /// # Ok::<(), CredentialsError>(())
+    /// ```
+    pub fn from_env_with<F>(mut lookup: F) -> Result<Self, CredentialsError>
+    where
+        F: FnMut(&str) -> Option<String>,
+    {
+        let mut set = |name: &str| lookup(name).filter(|v| !v.is_empty());
+        if let Some(token) = set(ENV_TOKEN) {
+            if let Some(aksk) = [ENV_AK, ENV_SK].into_iter().find(|n| set(n).is_some()) {
+                return Err(CredentialsError::Conflict(ENV_TOKEN, aksk));
+            }
+            let mut value = header_safe(&token, ENV_TOKEN)?;
+            value.set_sensitive(true);
+            return Ok(Self::Token(IamToken { value }));
+        }
+        AkSkCredentials::from_env_with(lookup).map(Self::AkSk)
     }
 
     /// Authenticates `req` at time `now`: AK/SK signs it (see

@@ -17,6 +17,10 @@ pub enum CredentialsError {
     /// A value given directly is empty.
     #[error("the {0} is empty")]
     Empty(&'static str),
+    /// Two environment variables that choose different credentials are
+    /// both set (an IAM token and AK/SK): which to use is not guessed.
+    #[error("both {0} and {1} are set; unset one to choose how to authenticate")]
+    Conflict(&'static str, &'static str),
     /// A value (or environment variable) cannot be used.
     #[error("{what} is invalid: {reason}")]
     Invalid {

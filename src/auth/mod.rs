@@ -46,6 +46,7 @@ mod verify;
 
 pub use credentials::{
     AkSkCredentials, Credentials, IamToken, ENV_AK, ENV_PROJECT_ID, ENV_SECURITY_TOKEN, ENV_SK,
+    ENV_TOKEN,
 };
 pub use error::{CredentialsError, RequestVerifyError, SignError};
 pub use sign::{AuthHeaders, SigningDetails};

@@ -160,7 +160,7 @@ impl Signable for Notification {
 
 /// The fields `HMACSHA256` signs, in order, concatenated with nothing
 /// between them (the contract's `x-signing.HMACSHA256.message`;
-/// `tests/notify.rs` compares the two). The signer iterates this list.
+/// `tests/client/notify.rs` compares the two). The signer iterates this list.
 pub const HMAC_SIGNED_FIELDS: [SignedField; 7] = [
     SignedField::AuthTimestamp,
     SignedField::EventType,

@@ -1,42 +1,36 @@
-// The collection's signing script against the crate's signing vectors
-// (computed with Huawei's Python SDK signer; tests/signing.rs checks the
-// crate against the same ones) and the crate's canonicalisation cases
-// (src/auth/canonical.rs). Run by .ci/import-checks:
+// The collection's signing script against the signing vectors of
+// test-support/vectors/aksk-signing.json (computed with Huawei's Python SDK
+// signer; tests/client/signing.rs checks the crate against the same file)
+// and the crate's canonicalisation cases (src/auth/canonical.rs). Run by .ci/import-checks:
 //   NODE_PATH=.ci/tools/node_modules node --test xtask/postman/
 'use strict';
+const path = require('node:path');
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { sign, canonicalUri, canonicalQuery, sdkDate } = require('./sign.js');
 
+// The vectors' one copy, which tests/client/signing.rs reads too.
+const file = require(path.join(__dirname, '..', '..', 'test-support', 'vectors', 'aksk-signing.json'));
 const credentials = {
-    ak: 'AKTESTEXAMPLE0000000',
-    sk: 'SKTESTEXAMPLE0000000000000000000000000000',
-    projectId: '0123456789abcdef0123456789abcdef',
+    ak: file.access_key,
+    sk: file.secret_key,
+    projectId: file.project_id,
     securityToken: '',
 };
-const base = 'https://live.cn-north-4.myhuaweicloud.com/v1/0123456789abcdef0123456789abcdef/record/callbacks';
-const bodyB = '{"publish_domain":"push.example.com","app":"live","notify_callback_url":"https://cb.example.com/record","notify_event_subscription":["RECORD_FILE_COMPLETE"],"sign_type":"HMACSHA256","key":"0123456789abcdef0123456789abcdef"}';
-const now = new Date(Date.UTC(2024, 0, 1, 0, 0, 0));
-const vectors = [
-    ['POST', base, 'application/json; charset=UTF-8', bodyB,
-        '09645f7c6e451db14e67bb53e651d7568bbfb92338ffb4d265bdaf75f077a5c5'],
-    ['GET', base + '?publish_domain=push.example.com&app=*&limit=10&offset=0', 'application/json', '',
-        '72f57ef992d3f83cdde508f023775094b46dbc363840a9af48b985a547660a71'],
-    ['PUT', base + '/cfg-001', 'application/json; charset=UTF-8', bodyB,
-        'a9069818199832cb778abfe6fda5e034bd2f5e15127e5b746101adc559dbdab5'],
-    ['DELETE', base + '/cfg-001', 'application/json', '',
-        'a656766b27f3bd385aac5e3e48746ce8c234d7b109cf4dddc0c8867ea180a7b5'],
-];
+const origin = `https://${file.host}`;
+const base = `${origin}/v1/${file.project_id}/record/callbacks`;
+const now = new Date(file.time);
+const vectors = file.vectors.map((v) => [v.method, origin + v.path_and_query, v.content_type, v.body, v.signature]);
 
 for (const [method, url, contentType, body, signature] of vectors) {
     test(`vector ${method} ${url.slice(base.length) || '/'}`, () => {
         const signed = sign({ method, url, contentType, body }, credentials, now);
         assert.equal(
             signed.headers.Authorization,
-            'SDK-HMAC-SHA256 Access=AKTESTEXAMPLE0000000, ' +
-                'SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=' + signature,
+            `SDK-HMAC-SHA256 Access=${file.access_key}, ` +
+                `SignedHeaders=${file.signed_headers}, Signature=` + signature,
         );
-        assert.equal(signed.headers['X-Sdk-Date'], '20240101T000000Z');
+        assert.equal(signed.headers['X-Sdk-Date'], file.sdk_date);
         assert.equal(signed.headers['X-Project-Id'], credentials.projectId);
         assert.equal(signed.headers['X-Security-Token'], undefined);
     });

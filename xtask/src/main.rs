@@ -9,10 +9,7 @@ mod check;
 mod diff;
 mod docs;
 mod document;
-// `parse_document` is the build scripts' entry; xtask reads the YAML itself.
-#[allow(dead_code)]
-#[path = "../../build/progenitor_rules.rs"]
-mod progenitor_rules;
+use live_record_callbacks_codegen::progenitor_rules;
 
 /// Checks and publishes the OpenAPI contract of live-record-callbacks.
 #[derive(Parser)]
@@ -99,4 +96,4 @@ pub fn root() -> std::path::PathBuf {
 }
 
 /// The handwritten source of truth, relative to the workspace root.
-pub const SPEC: &str = "openapi/live-record-callbacks.yaml";
+pub const SPEC: &str = live_record_callbacks_codegen::DOCUMENT_PATH;

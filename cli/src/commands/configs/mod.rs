@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::builder::TypedValueParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use futures::TryStreamExt;
-use live_record_callbacks::auth::{self, AkSkCredentials, Authenticator, Credentials, IamToken};
+use live_record_callbacks::auth::{self, Authenticator, Credentials, IamToken};
 use live_record_callbacks::paging::{ListFilter, PageLimit};
 use live_record_callbacks::region::Region;
 use live_record_callbacks::secret::CallbackKey;
@@ -36,15 +36,12 @@ mod generated {
 
 use generated::{Cli, CliCommand};
 
-/// Environment variable holding an IAM token, used instead of AK/SK.
-pub const ENV_TOKEN: &str = "HUAWEICLOUD_SDK_TOKEN";
+pub use live_record_callbacks::auth::ENV_TOKEN;
+pub use live_record_callbacks::region::{ENV_ENDPOINT, ENV_REGION};
+
 /// Environment variable holding the callback key for create and update
 /// (the variable the receiver example and `verify` read too).
 pub const ENV_KEY: &str = "LIVE_CALLBACK_KEY";
-/// Environment variable naming the region.
-pub const ENV_REGION: &str = "HUAWEICLOUD_SDK_REGION";
-/// Environment variable holding a base URL to call instead of a region's.
-pub const ENV_ENDPOINT: &str = "LIVE_ENDPOINT";
 
 /// The body field progenitor makes no flag of (it takes only values that
 /// parse from one string); its flag is added here.
@@ -387,42 +384,35 @@ fn read_line(flag: &str) -> Result<String, Failure> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-/// The credentials: an IAM token (`--token-stdin` or `HUAWEICLOUD_SDK_TOKEN`)
-/// or AK/SK from the SDK's variables, signing for `project_id`.
+/// The credentials: an IAM token from `--token-stdin`, else the client's
+/// rule for the environment ([`Credentials::from_env_with`]: a token in
+/// `HUAWEICLOUD_SDK_TOKEN` or AK/SK, never both), signing for `project_id`.
 fn credentials(project_id: &str, token_stdin: bool) -> Result<Credentials, Failure> {
-    let non_empty = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    let token = if token_stdin {
-        Some(("--token-stdin", read_line("--token-stdin")?))
-    } else {
-        non_empty(ENV_TOKEN).map(|t| (ENV_TOKEN, t))
-    };
-    if let Some((from, token)) = token {
-        if !token_stdin && non_empty(auth::ENV_AK).is_some() {
-            return Err(Failure::config(format!(
-                "both {ENV_TOKEN} and {} are set; unset one to choose how to authenticate",
-                auth::ENV_AK
-            )));
-        }
-        return IamToken::new(token)
+    if token_stdin {
+        return IamToken::new(read_line("--token-stdin")?)
             .map(Credentials::from)
-            .map_err(|e| Failure::config(format!("{from}: {e}")));
+            .map_err(|e| Failure::config(format!("--token-stdin: {e}")));
     }
     // The project the request is signed for (`X-Project-Id`) is the one in
     // its path: --project-id, or HUAWEICLOUD_SDK_PROJECT_ID by default.
-    AkSkCredentials::from_env_with(|name| {
+    Credentials::from_env_with(|name| {
         if name == auth::ENV_PROJECT_ID {
             Some(project_id.to_owned())
         } else {
             std::env::var(name).ok()
         }
     })
-    .map(Credentials::from)
-    .map_err(|e| {
-        Failure::config(format!(
+    .map_err(|e| match e {
+        // Both name the variable at fault.
+        auth::CredentialsError::Conflict(..)
+        | auth::CredentialsError::Invalid {
+            what: ENV_TOKEN, ..
+        } => Failure::config(e.to_string()),
+        e => Failure::config(format!(
             "no credentials: {e} (set {} and {}, or {ENV_TOKEN}, or use --token-stdin)",
             auth::ENV_AK,
             auth::ENV_SK
-        ))
+        )),
     })
 }
 

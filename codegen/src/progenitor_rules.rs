@@ -2,8 +2,9 @@
 //!
 //! Progenitor enforces some of these with `assert!` deep inside its code
 //! generator, so a document that breaks one would stop the build with a bare
-//! panic. `build.rs` and `cargo xtask check` both include this file (one copy
-//! of the rules) and report each broken rule with the operation it concerns.
+//! panic. The client's build script and `cargo xtask check` both use these
+//! (one copy of the rules) and report each broken rule with the operation it
+//! concerns.
 
 use openapiv3::{OpenAPI, Operation, Parameter, ReferenceOr, StatusCode};
 

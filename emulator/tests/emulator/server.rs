@@ -2,8 +2,7 @@
 //! The emulator as a server: the service's errors for bad input, gateway
 //! authentication, request ids, and state under concurrent requests.
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use live_record_callbacks_test_support as common;
 
 use std::collections::HashSet;
 

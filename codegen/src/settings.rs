@@ -1,13 +1,10 @@
 //! The generation settings of the client: the one copy, for every build
-//! script that runs progenitor over the document (the root build.rs today;
-//! a command line generated with `Generator::cli` can include this file
-//! with `#[path]` too). Paths in it are relative to the root package.
+//! script that runs progenitor over the document (the client's, and the
+//! command line's, whose commands call the client's builders with its
+//! types).
 
 use progenitor::{GenerationSettings, HooksMode, InterfaceStyle, TypeImpl};
 use quote::quote;
-
-/// The document, relative to the root package.
-pub const SPEC: &str = "openapi/live-record-callbacks.yaml";
 
 /// How progenitor generates the client and its types.
 pub fn generation_settings() -> GenerationSettings {
@@ -28,7 +25,7 @@ pub fn generation_settings() -> GenerationSettings {
             [TypeImpl::FromStr, TypeImpl::Display].into_iter(),
         )
         // typify does not enforce integer ranges; these enforce the
-        // document's bounds (checked against it by tests/paging.rs).
+        // document's bounds (checked against it by tests/client/paging.rs).
         .with_replacement(
             "PageOffset",
             "crate::paging::PageOffset",

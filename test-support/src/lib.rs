@@ -3,10 +3,11 @@
 //! 127.0.0.1 (an axum app for well-formed answers, raw TCP for faults no
 //! framework would produce).
 //!
-//! The client's tests use it as `mod common;`; the emulator's and the
-//! command line's as `#[path = "../../tests/common/mod.rs"] mod common;`.
+//! The tests of the client, the emulator and the command line use it as
+//! `use live_record_callbacks_test_support as common;` (a dev-dependency).
 
-#![allow(dead_code)]
+// Fixtures, not an API: their names say what they are.
+#![allow(missing_docs)]
 
 use std::sync::{Arc, Mutex};
 
@@ -395,4 +396,52 @@ pub fn run_python(python: &std::ffi::OsStr, script: &str, input: String) -> Vec<
         .lines()
         .map(str::to_owned)
         .collect()
+}
+
+// ---- signing vectors -------------------------------------------------------
+
+/// The AK/SK signing vectors of `vectors/aksk-signing.json`, the one copy
+/// that the client's tests and the Postman script's tests both read.
+#[derive(Debug, serde::Deserialize)]
+pub struct SigningVectors {
+    /// The access key every vector is signed with.
+    pub access_key: String,
+    /// The secret key every vector is signed with.
+    pub secret_key: String,
+    /// The project id sent (and signed) as `X-Project-Id`.
+    pub project_id: String,
+    /// The host of every request.
+    pub host: String,
+    /// The signing time.
+    pub time: DateTime<Utc>,
+    /// The signing time as `X-Sdk-Date`.
+    pub sdk_date: String,
+    /// The `SignedHeaders` of every vector.
+    pub signed_headers: String,
+    /// The requests and their signatures.
+    pub vectors: Vec<SigningVector>,
+}
+
+/// One signed request.
+#[derive(Debug, serde::Deserialize)]
+pub struct SigningVector {
+    /// The HTTP method.
+    pub method: String,
+    /// The path and query of the URL.
+    pub path_and_query: String,
+    /// The `Content-Type` header.
+    pub content_type: String,
+    /// The body (empty for none).
+    pub body: String,
+    /// The expected `Signature` of the `Authorization` header.
+    pub signature: String,
+}
+
+/// The signing vectors, read once.
+pub fn signing_vectors() -> &'static SigningVectors {
+    static VECTORS: std::sync::OnceLock<SigningVectors> = std::sync::OnceLock::new();
+    VECTORS.get_or_init(|| {
+        serde_json::from_str(include_str!("../vectors/aksk-signing.json"))
+            .expect("vectors/aksk-signing.json is a valid vector file")
+    })
 }

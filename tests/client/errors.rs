@@ -4,7 +4,7 @@
 //! header's case is the one on the wire). `ApiError` must give the status,
 //! the code, the message and the request id of each.
 
-mod common;
+use live_record_callbacks_test_support as common;
 
 use common::PROJECT;
 use live_record_callbacks::{ApiError, RequestId};

@@ -1,7 +1,7 @@
 //! The whole resource through the generated client: list, show, update,
 //! delete (and create), against the emulator on 127.0.0.1, plus paging.
 
-mod common;
+use live_record_callbacks_test_support as common;
 
 use common::{anonymous, config, create, failure, list, show, ManualClock, PROJECT};
 use futures::TryStreamExt;

@@ -10,7 +10,7 @@
 //!   to_request`), and passes the client's own validation;
 //! - names with control characters are refused before anything is sent.
 
-mod common;
+use live_record_callbacks_test_support as common;
 
 use std::sync::{Arc, Mutex};
 

@@ -1,8 +1,7 @@
 //! Firing notifications from the emulator against receivers on 127.0.0.1,
 //! and the gate in front of the trigger route.
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use live_record_callbacks_test_support as common;
 
 use chrono::Utc;
 use live_record_callbacks::auth::{Authenticator, IamToken};

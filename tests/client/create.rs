@@ -3,7 +3,7 @@
 //! test for what the emulator must not fake (the bytes on the wire, header
 //! case, malformed answers, dropped connections, timeouts).
 
-mod common;
+use live_record_callbacks_test_support as common;
 
 use std::time::Duration;
 

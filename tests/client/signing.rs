@@ -1,7 +1,7 @@
 //! AK/SK signing: the reference vectors, redaction, environment handling,
 //! verification against tampering, edge cases, and a real HTTP round trip.
 
-mod common;
+use live_record_callbacks_test_support as common;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use common::{creds, AK, PROJECT, SK};
@@ -15,9 +15,13 @@ use std::time::Duration;
 use url::Url;
 
 const HOST: &str = "live.cn-north-4.myhuaweicloud.com";
-const BODY_B: &str = r#"{"publish_domain":"push.example.com","app":"live","notify_callback_url":"https://cb.example.com/record","notify_event_subscription":["RECORD_FILE_COMPLETE"],"sign_type":"HMACSHA256","key":"0123456789abcdef0123456789abcdef"}"#;
 const JSON_UTF8: &str = "application/json; charset=UTF-8";
 const JSON: &str = "application/json";
+
+/// The body of the vectors that have one (create and update).
+fn body_b() -> &'static str {
+    &common::signing_vectors().vectors[0].body
+}
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0)
@@ -42,39 +46,43 @@ fn collection() -> String {
     format!("/v1/{PROJECT}/record/callbacks")
 }
 
-/// (method, path and query, content type, body, expected signature)
+/// (method, path and query, content type, body, expected signature), from
+/// the vector file the Postman script's tests read too.
 fn vectors() -> Vec<(Method, String, &'static str, &'static str, &'static str)> {
-    let c = collection();
-    vec![
-        (
-            Method::POST,
-            c.clone(),
-            JSON_UTF8,
-            BODY_B,
-            "09645f7c6e451db14e67bb53e651d7568bbfb92338ffb4d265bdaf75f077a5c5",
-        ),
-        (
-            Method::GET,
-            format!("{c}?publish_domain=push.example.com&app=*&limit=10&offset=0"),
-            JSON,
-            "",
-            "72f57ef992d3f83cdde508f023775094b46dbc363840a9af48b985a547660a71",
-        ),
-        (
-            Method::PUT,
-            format!("{c}/cfg-001"),
-            JSON_UTF8,
-            BODY_B,
-            "a9069818199832cb778abfe6fda5e034bd2f5e15127e5b746101adc559dbdab5",
-        ),
-        (
-            Method::DELETE,
-            format!("{c}/cfg-001"),
-            JSON,
-            "",
-            "a656766b27f3bd385aac5e3e48746ce8c234d7b109cf4dddc0c8867ea180a7b5",
-        ),
-    ]
+    common::signing_vectors()
+        .vectors
+        .iter()
+        .map(|v| {
+            (
+                v.method.parse().expect("an HTTP method"),
+                v.path_and_query.clone(),
+                v.content_type.as_str(),
+                v.body.as_str(),
+                v.signature.as_str(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_vector_file_uses_the_test_fixtures() {
+    let file = common::signing_vectors();
+    assert_eq!(
+        (file.access_key.as_str(), file.secret_key.as_str()),
+        (AK, SK)
+    );
+    assert_eq!(file.project_id, PROJECT);
+    assert_eq!(file.host, HOST);
+    assert_eq!(file.time, t0());
+    assert_eq!(file.sdk_date, "20240101T000000Z");
+    assert_eq!(
+        file.signed_headers,
+        "content-type;host;x-project-id;x-sdk-date"
+    );
+    assert!(file
+        .vectors
+        .iter()
+        .all(|v| v.path_and_query.starts_with(&collection())));
 }
 
 #[test]
@@ -195,6 +203,69 @@ fn env_of<'a>(vars: &'a [(&'a str, &'a str)]) -> impl FnMut(&str) -> Option<Stri
     }
 }
 
+/// The client's rules for the environment, used as a program would: the
+/// credentials and the endpoint both from variables, against the emulator.
+#[tokio::test]
+async fn the_environment_chooses_token_or_aksk_and_the_endpoint() {
+    use live_record_callbacks::region::{Region, RegionEnvError};
+    use live_record_callbacks_emulator::{Emulator, EmulatorConfig};
+
+    const TOKEN: &str = "MIIenvTOKEN";
+    let emulator = Emulator::start(
+        EmulatorConfig::default()
+            .with_token(IamToken::new(TOKEN).expect("a valid token"))
+            .with_aksk(creds()),
+    )
+    .await
+    .expect("the emulator starts");
+    let endpoint = [("LIVE_ENDPOINT", emulator.base_url())];
+    let region = Region::from_env_with(env_of(&endpoint)).expect("an endpoint URL");
+    for vars in [
+        vec![("HUAWEICLOUD_SDK_TOKEN", TOKEN), ("HUAWEICLOUD_SDK_AK", "")],
+        vec![
+            ("HUAWEICLOUD_SDK_TOKEN", ""),
+            ("HUAWEICLOUD_SDK_AK", AK),
+            ("HUAWEICLOUD_SDK_SK", SK),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+        ],
+    ] {
+        let credentials = Credentials::from_env_with(env_of(&vars)).expect("one kind is set");
+        let client =
+            live_record_callbacks::Client::connect(&region, Authenticator::new(credentials))
+                .expect("a client for a loopback URL");
+        let page = common::list(&client).send().await.expect("authenticated");
+        assert_eq!(page.total, Some(0), "{vars:?}");
+    }
+
+    let both = [("HUAWEICLOUD_SDK_TOKEN", TOKEN), ("HUAWEICLOUD_SDK_SK", SK)];
+    let err = Credentials::from_env_with(env_of(&both)).expect_err("ambiguous");
+    assert_eq!(
+        err,
+        CredentialsError::Conflict("HUAWEICLOUD_SDK_TOKEN", "HUAWEICLOUD_SDK_SK")
+    );
+    let bad = [("HUAWEICLOUD_SDK_TOKEN", "MII with space")];
+    let err = Credentials::from_env_with(env_of(&bad)).expect_err("not a header value");
+    assert!(err.to_string().contains("HUAWEICLOUD_SDK_TOKEN"), "{err}");
+
+    let both = [
+        ("LIVE_ENDPOINT", emulator.base_url()),
+        ("HUAWEICLOUD_SDK_REGION", "cn-north-4"),
+    ];
+    assert_eq!(
+        Region::from_env_with(env_of(&both)),
+        Err(RegionEnvError::Both)
+    );
+    let unknown = [("HUAWEICLOUD_SDK_REGION", "mars-1")];
+    let err = Region::from_env_with(env_of(&unknown)).expect_err("unknown region");
+    assert!(
+        err.to_string().starts_with("HUAWEICLOUD_SDK_REGION: "),
+        "{err}"
+    );
+    let not_url = [("LIVE_ENDPOINT", "ftp://example.test")];
+    let err = Region::from_env_with(env_of(&not_url)).expect_err("not http(s)");
+    assert!(err.to_string().starts_with("LIVE_ENDPOINT: "), "{err}");
+}
+
 #[test]
 fn env_constructor_names_the_missing_or_empty_variable() {
     let full = [
@@ -267,14 +338,14 @@ fn signed_post(creds: &AkSkCredentials) -> (String, HeaderMap, Vec<u8>) {
             &Method::POST,
             &url(&target),
             &headers,
-            BODY_B.as_bytes(),
+            body_b().as_bytes(),
             t0(),
         )
         .expect("signing succeeds")
         .apply_to(&mut headers);
     headers.insert("host", HeaderValue::from_static(HOST));
     headers.insert("user-agent", HeaderValue::from_static("unsigned/1.0"));
-    (target, headers, BODY_B.as_bytes().to_vec())
+    (target, headers, body_b().as_bytes().to_vec())
 }
 
 #[test]
@@ -640,7 +711,7 @@ async fn signature_survives_the_wire() {
             "http://{addr}/v1/{PROJECT}/record/callbacks?app=live+1&x=%2A"
         ))
         .header("content-type", JSON_UTF8)
-        .body(BODY_B)
+        .body(body_b())
         .build()
         .expect("request builds");
     let now = Utc::now();
@@ -653,7 +724,7 @@ async fn signature_survives_the_wire() {
         .expect("server task")
         .expect("server reads request");
     assert_eq!(headers["host"], addr.to_string());
-    assert_eq!(body, BODY_B.as_bytes());
+    assert_eq!(body, body_b().as_bytes());
     assert_eq!(headers["x-security-token"], "wire-token");
     creds
         .verify(&method, &target, &headers, &body, Utc::now())

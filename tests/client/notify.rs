@@ -2,7 +2,7 @@
 //! notifications, against the reference's vectors, the document's examples
 //! and real HTTP on 127.0.0.1.
 
-mod common;
+use live_record_callbacks_test_support as common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -1,8 +1,7 @@
 //! The command line's `trigger` and `verify` (its `emulate` is what the
 //! conformance run starts), against an emulator and receivers on 127.0.0.1.
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use live_record_callbacks_test_support as common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -1,8 +1,7 @@
 //! `live-record-callbacks configs ...`: the real binary against the emulator
 //! on 127.0.0.1, behind a layer that counts the requests that reach it.
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use live_record_callbacks_test_support as common;
 
 use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
