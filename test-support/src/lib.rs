@@ -19,6 +19,11 @@ use live_record_callbacks::{types, ApiError, Client, ClientContext, ResponseValu
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+/// The contract's text and its path in the repository, from the crate
+/// that embeds it for the build scripts: tests read the document through
+/// these, not through a path of their own.
+pub use live_record_callbacks_codegen::{DOCUMENT, DOCUMENT_PATH};
+
 // ---- fixtures ------------------------------------------------------------
 
 /// The project of every test.

@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-const SPEC: &str = "openapi/live-record-callbacks.yaml";
+const SPEC: &str = live_record_callbacks_test_support::DOCUMENT_PATH;
 const DOCUMENTED: &str = "openapi/documented";
 
 /// The generated types by schema name. build.rs replaces `CallbackKey`,

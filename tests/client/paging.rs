@@ -5,12 +5,8 @@
 use live_record_callbacks::paging::{PageLimit, PageOffset};
 
 fn schema(name: &str) -> (i64, i64, i64) {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/openapi/live-record-callbacks.yaml"
-    ))
-    .unwrap();
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let doc: serde_yaml::Value =
+        serde_yaml::from_str(live_record_callbacks_test_support::DOCUMENT).unwrap();
     let s = &doc["components"]["schemas"][name];
     assert_eq!(s["type"].as_str(), Some("integer"), "{name}");
     (

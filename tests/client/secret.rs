@@ -14,12 +14,8 @@ struct DocumentRule {
 
 impl DocumentRule {
     fn load() -> Self {
-        let text = std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/openapi/live-record-callbacks.yaml"
-        ))
-        .unwrap();
-        let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        let doc: serde_yaml::Value =
+            serde_yaml::from_str(live_record_callbacks_test_support::DOCUMENT).unwrap();
         let schema = &doc["components"]["schemas"]["CallbackKey"];
         assert_eq!(schema["type"].as_str(), Some("string"));
         let pattern = schema["pattern"]

@@ -670,12 +670,7 @@ fn help_of(help: &str, flag: &str) -> Option<String> {
 }
 
 fn document() -> Yaml {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../openapi/live-record-callbacks.yaml"
-    ))
-    .unwrap();
-    serde_yaml::from_str(&text).unwrap()
+    serde_yaml::from_str(live_record_callbacks_test_support::DOCUMENT).unwrap()
 }
 
 /// `--help` lists the operations with the document's summaries, and each

@@ -1,5 +1,7 @@
 //! The emulator's integration tests in one test binary (one link instead
-//! of one per file): the server itself, and the notifications it fires.
+//! of one per file): the server itself, its error codes against the
+//! document's, and the notifications it fires.
 
+mod error_codes;
 mod server;
 mod trigger;

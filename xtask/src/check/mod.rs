@@ -2,8 +2,8 @@
 //! Every section runs whatever the others found; the problems are listed
 //! together at the end.
 //!
-//! The generated client is not built here: tests/snapshot.rs (insta) holds
-//! the generated code, and tests/examples.rs deserializes the examples into
+//! The generated client is not built here: tests/client/snapshot.rs (insta) holds
+//! the generated code, and tests/client/examples.rs deserializes the examples into
 //! the generated types and compares their schemars schemas with the document.
 
 use std::fmt::Display;

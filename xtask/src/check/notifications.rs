@@ -4,7 +4,7 @@
 //! `x-signing`, and every event has an example.
 //!
 //! Whether the examples' signatures hold is a test of the client crate
-//! (`tests/notify.rs`): its verifier checks each one with
+//! (`tests/client/notify.rs`): its verifier checks each one with
 //! `x-signing.test_key`, and its signed fields are held against
 //! `x-signing`, with the reference's vectors pinning the algorithm.
 
@@ -113,7 +113,7 @@ pub fn check(c: &mut Check, doc: &Document, examples: &[Example]) {
         ));
     }
     c.line(format!(
-        "notifications: {} events, {} with an example (their signatures: tests/notify.rs)",
+        "notifications: {} events, {} with an example (their signatures: tests/client/notify.rs)",
         mapping.len(),
         covered.len()
     ));
