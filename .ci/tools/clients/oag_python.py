@@ -40,7 +40,9 @@ KEY = "0123456789abcdef0123456789abcdef"
 # stops being true, update it there.
 try:
     RequestedEvent(SubscribedEvent.RECORD_FILE_COMPLETE)
-    raise AssertionError("RequestedEvent now takes the enum member: update the note in docs/other-languages.md")
+    raise AssertionError(
+        "RequestedEvent now takes the enum member: update the note in docs/other-languages.md"
+    )
 except ValueError as e:
     assert "Multiple matches" in str(e), e
 body = RecordCallbackConfigRequest(
