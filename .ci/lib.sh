@@ -114,15 +114,23 @@ venv() {
   fi
 }
 
+# cargo_meta EXPR: EXPR, a Python expression over the workspace's
+# `cargo metadata` (`meta`; `client` is the client package's entry), e.g.
+# `meta["target_directory"]` or `client["rust_version"]`.
+cargo_meta() {
+  cargo metadata --format-version 1 --no-deps | python3 -c "
+import json, sys
+meta = json.load(sys.stdin)
+client = next(p for p in meta['packages'] if p['name'] == 'live-record-callbacks')
+print($1)"
+}
+
 # emulator_bin PROFILE: the emulator binary that
 # `cargo build [--release] -p live-record-callbacks-cli` writes for PROFILE
 # (`debug` or `release`), wherever cargo's target directory is
 # (CARGO_TARGET_DIR or a config file may move it).
 emulator_bin() {
-  local target_dir
-  target_dir=$(cargo metadata --format-version 1 --no-deps |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
-  echo "$target_dir/$1/live-record-callbacks"
+  echo "$(cargo_meta 'meta["target_directory"]')/$1/live-record-callbacks"
 }
 
 # start_emulator BIN LOG ARGS...: serves the emulator of BIN on

@@ -1,16 +1,3 @@
-//! A contract-first client for Huawei Cloud Live's recording callbacks.
-//!
-//! The OpenAPI document `openapi/live-record-callbacks.yaml` is the source
-//! of truth. build.rs generates the [`Client`] and the [`types`] from it
-//! with progenitor; the modules beside them add what a generator cannot:
-//! authentication ([`auth`], [`region`]), errors that carry the request id
-//! ([`error`]), the secret callback key ([`secret`]) and the receiving
-//! side of the notifications ([`notify`]).
-//!
-//! The emulator and the command line are separate crates of the same
-//! workspace (`live-record-callbacks-emulator`, `live-record-callbacks-cli`),
-//! so this one pulls in no server.
-//!
 #![doc = include_str!("README.md")]
 
 mod generated {
@@ -32,10 +19,10 @@ pub mod region;
 pub mod secret;
 
 pub use client::{ClientContext, RawAnswer};
+pub use error::{ApiError, RequestId};
 
 /// The `info.version` of the document this crate was generated from.
 pub const CONTRACT_VERSION: &str = include_str!(concat!(env!("OUT_DIR"), "/contract_version.txt"));
-pub use error::{ApiError, RequestId};
 
 /// The largest JSON body this crate and its emulator read, in either
 /// direction: a config request (the emulator) or a notification

@@ -12,6 +12,8 @@ pub mod progenitor_rules;
 #[cfg(feature = "generator")]
 pub mod field_docs;
 #[cfg(feature = "generator")]
+pub mod output;
+#[cfg(feature = "generator")]
 pub mod settings;
 
 pub use progenitor_rules::{parse_document, parse_value, progenitor_rule_violations};
