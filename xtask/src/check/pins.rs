@@ -207,39 +207,33 @@ pub fn pins(root: &Path) -> Result<BTreeMap<String, Vec<Pin>>> {
         let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
             continue;
         };
-        let mut section = String::new();
-        for line in text.lines() {
-            let line = line.split('#').next().unwrap_or("").trim();
-            if line.starts_with('[') {
-                section = line
-                    .trim_matches(|c| c == '[' || c == ']')
-                    .trim()
-                    .to_owned();
-                continue;
-            }
-            let Some((key, value)) = line.split_once('=') else {
-                continue;
-            };
-            let (key, value) = (key.trim(), value.trim());
-            let root_package =
-                file == "Cargo.toml" && (section == "package" || section == "workspace.package");
-            if key == "rust-version" && root_package {
-                if let Some(v) = quoted(value) {
+        let manifest: toml::Table = text.parse().with_context(|| format!("parsing {file}"))?;
+        let table = |path: &[&str]| {
+            path.iter()
+                .try_fold(&manifest, |t, key| t.get(*key)?.as_table())
+        };
+        if file == "Cargo.toml" {
+            // `rust-version.workspace = true` is a table, not a version.
+            for section in [&["package"][..], &["workspace", "package"]] {
+                if let Some(v) = table(section).and_then(|t| t.get("rust-version")?.as_str()) {
+                    let section = section.join(".");
                     add("rust", v, &format!("{file} [{section}] rust-version"));
                 }
             }
-            if key == "progenitor" {
-                let version = if value.starts_with('{') {
-                    value
-                        .split_once("version")
-                        .and_then(|(_, rest)| rest.trim_start().strip_prefix('='))
-                        .and_then(|rest| quoted(rest.trim()))
-                } else {
-                    quoted(value)
-                };
-                if let Some(v) = version.and_then(|v| v.strip_prefix('=')) {
-                    add("progenitor", v.trim(), &file);
-                }
+        }
+        let sections: [&[&str]; 4] = [
+            &["dependencies"],
+            &["build-dependencies"],
+            &["dev-dependencies"],
+            &["workspace", "dependencies"],
+        ];
+        for section in sections {
+            let Some(dep) = table(section).and_then(|t| t.get("progenitor")) else {
+                continue;
+            };
+            let version = dep.as_str().or_else(|| dep.get("version")?.as_str());
+            if let Some(v) = version.and_then(|v| v.strip_prefix('=')) {
+                add("progenitor", v.trim(), &file);
             }
         }
     }
@@ -450,12 +444,6 @@ fn starts_with_digit(v: &str) -> bool {
 /// PyPI's normalized name: lowercased, runs of `-_.` as `-`.
 fn pypi_name(name: &str) -> String {
     name.to_lowercase().replace(['_', '.'], "-")
-}
-
-/// The string of `"x"` (or `'x'`).
-fn quoted(v: &str) -> Option<&str> {
-    let q = v.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    v[1..].split(q).next()
 }
 
 /// The names in a directory (nothing when it is missing).
