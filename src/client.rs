@@ -6,9 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use tracing::Instrument;
 
 use crate::auth::Authenticator;
 use crate::region::Region;
+use crate::retry::{self, Call, Next, RetryPolicy};
 use crate::Client;
 
 /// `User-Agent` of every request: this crate and its version.
@@ -23,11 +25,12 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// State the generated [`Client`] holds for the hand-written hooks: the
-/// credentials that authenticate each request, if any, and who sees the
-/// answers' bodies as sent.
+/// credentials that authenticate each request, if any, how calls are
+/// retried, and who sees the answers' bodies as sent.
 #[derive(Clone, Default)]
 pub struct ClientContext {
     auth: Option<Authenticator>,
+    retry: RetryPolicy,
     observer: Option<BodyObserver>,
 }
 
@@ -55,6 +58,7 @@ impl std::fmt::Debug for ClientContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientContext")
             .field("auth", &self.auth)
+            .field("retry", &self.retry)
             .field("observer", &self.observer.as_ref().map(|_| ".."))
             .finish()
     }
@@ -105,6 +109,19 @@ impl ClientContext {
     /// The authenticator in use, if any.
     pub fn auth(&self) -> Option<&Authenticator> {
         self.auth.as_ref()
+    }
+
+    /// Replaces the retry policy ([`RetryPolicy::default`] unless set;
+    /// [`RetryPolicy::none`] turns retries off). Clones of this context
+    /// share the policy's retry budget.
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The retry policy in use.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
     }
 }
 
@@ -166,30 +183,27 @@ impl ClientHooks<ClientContext> for Client {
         Ok(())
     }
 
-    /// Sends the request; an error answer (status 400 and up) has its body
-    /// read the way Huawei's core SDK reads it, whatever its form
-    /// ([`crate::error::read_error_body`]); another answer's body is shown
-    /// to the observer, if there is one.
+    /// Sends the request, retrying as the context's [`RetryPolicy`] says
+    /// (each attempt signed afresh), inside a `call` span; an error answer
+    /// (status 400 and up) has its body read the way Huawei's core SDK reads
+    /// it, whatever its form ([`crate::error::read_error_body`]); another
+    /// answer's body is shown to the observer, if there is one. Every answer
+    /// says how many attempts it took ([`retry::ATTEMPTS_HEADER`]).
     async fn exec(
         &self,
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
-        if response.status().as_u16() >= 400 {
-            return crate::error::read_error_response(response).await;
-        }
-        let Some(observer) = &self.inner().observer else {
-            return Ok(response);
-        };
-        let (parts, body) = crate::error::take_body(response).await?;
-        observer(&RawAnswer {
-            operation_id: info.operation_id,
-            status: parts.status,
-            request_id: crate::error::header(&parts.headers),
-            body: &body,
-        });
-        Ok(crate::error::rebuilt(parts, body))
+        let span = tracing::info_span!(
+            "call",
+            operation = info.operation_id,
+            method = %request.method(),
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        self.call(request, info).instrument(span).await
     }
 
     async fn post<E>(
@@ -224,5 +238,251 @@ impl ClientHooks<ClientContext> for Client {
             response.status(),
             content_type
         )))
+    }
+}
+
+impl Client {
+    /// One call: the attempts, then what the answer needs before the
+    /// generated code reads it.
+    async fn call(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let policy = &self.inner().retry;
+        let method = request.method().clone();
+        let lookup = (method == reqwest::Method::POST)
+            .then(|| Lookup::of(&request))
+            .flatten();
+        let mut call = Call::new(policy);
+        let outcome = self.attempts(request, &mut call).await;
+        let span = tracing::Span::current();
+        span.record("attempts", call.attempts);
+        span.record("elapsed_ms", call.elapsed().as_millis() as u64);
+        let response = match outcome {
+            Ok(response) => response,
+            Err(e) => {
+                tracing::warn!(attempts = call.attempts, error = %e, "call failed");
+                return Err(e);
+            }
+        };
+        span.record("status", response.status().as_u16());
+        if let Some(rid) = crate::error::header(response.headers()) {
+            span.record("request_id", rid);
+        }
+        let status = response.status();
+        let mut response = if status.as_u16() >= 400 {
+            let response = crate::error::read_error_response(response).await?;
+            match (call.outcome_unknown, status.as_u16(), &method) {
+                (true, 400, &reqwest::Method::POST) => match lookup {
+                    Some(lookup) => self.recover(response, lookup, policy).await?,
+                    None => response,
+                },
+                // The earlier attempt deleted it; its answer was lost.
+                (true, 404, &reqwest::Method::DELETE) => {
+                    tracing::info!("recovered: the config was deleted by an attempt whose answer was lost");
+                    recovered(response, reqwest::StatusCode::NO_CONTENT, bytes::Bytes::new())
+                }
+                _ => response,
+            }
+        } else {
+            response
+        };
+        if response.status().as_u16() < 400 {
+            call.succeeded();
+        }
+        retry::mark_attempts(response.headers_mut(), call.attempts);
+        if response.status().as_u16() >= 400 {
+            return Ok(response);
+        }
+        let Some(observer) = &self.inner().observer else {
+            return Ok(response);
+        };
+        let (parts, body) = crate::error::take_body(response).await?;
+        observer(&RawAnswer {
+            operation_id: info.operation_id,
+            status: parts.status,
+            request_id: crate::error::header(&parts.headers),
+            body: &body,
+        });
+        Ok(crate::error::rebuilt(parts, body))
+    }
+
+    /// Makes the attempts of a call until one ends in an answer that is not
+    /// retried, or the policy says stop; returns the last outcome.
+    async fn attempts(
+        &self,
+        request: reqwest::Request,
+        call: &mut Call<'_>,
+    ) -> reqwest::Result<reqwest::Response> {
+        // A body held in memory (every body of this API) clones cheaply.
+        let template = (self.inner().retry.max_attempts() > 1)
+            .then(|| request.try_clone())
+            .flatten();
+        let mut next = Some(request);
+        loop {
+            let mut request = next.take().expect("each attempt has its request");
+            if let Some(left) = call.attempt_timeout() {
+                *request.timeout_mut() = Some(left);
+            }
+            call.attempts += 1;
+            let outcome = self.client().execute(request).await;
+            let Some(reason) = retry::reason(&outcome) else {
+                return outcome;
+            };
+            let retry_after = outcome.as_ref().ok().and_then(retry::retry_after);
+            let (status, request_id) = match &outcome {
+                Ok(r) => (
+                    Some(r.status().as_u16()),
+                    crate::error::header(r.headers()).map(str::to_owned),
+                ),
+                Err(_) => (None, None),
+            };
+            let Some(template) = &template else {
+                return outcome;
+            };
+            let wait = match call.next(reason, retry_after) {
+                Next::Retry(wait) => wait,
+                Next::Stop(why) => {
+                    tracing::info!(
+                        attempt = call.attempts,
+                        reason = reason.as_str(),
+                        status,
+                        request_id,
+                        why,
+                        "not retrying"
+                    );
+                    return outcome;
+                }
+            };
+            // Signed afresh: a new X-Sdk-Date and signature.
+            let Some(mut again) = template.try_clone() else {
+                return outcome;
+            };
+            if let Some(auth) = &self.inner().auth {
+                if auth.authenticate(&mut again).is_err() {
+                    return outcome;
+                }
+            }
+            tracing::info!(
+                attempt = call.attempts,
+                reason = reason.as_str(),
+                status,
+                request_id,
+                delay_ms = wait.as_millis() as u64,
+                "retrying"
+            );
+            drop(outcome);
+            tokio::time::sleep(wait).await;
+            next = Some(again);
+        }
+    }
+
+    /// A create retried after an attempt whose outcome is unknown was
+    /// refused: if the refusal is `LIVE.103011018` and the pair's config
+    /// holds what was sent, that config is the create's answer.
+    async fn recover(
+        &self,
+        refusal: reqwest::Response,
+        lookup: Lookup,
+        policy: &RetryPolicy,
+    ) -> reqwest::Result<reqwest::Response> {
+        let (parts, body) = crate::error::take_body(refusal).await?;
+        let refusal = || crate::error::rebuilt(parts.clone(), body.clone());
+        let code = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v.get("error_code")?.as_str().map(str::to_owned));
+        if code.as_deref() != Some(retry::ALREADY_EXISTS) {
+            return Ok(refusal());
+        }
+        let mut get = reqwest::Request::new(reqwest::Method::GET, lookup.url.clone());
+        if let Some(auth) = &self.inner().auth {
+            if auth.authenticate(&mut get).is_err() {
+                return Ok(refusal());
+            }
+        }
+        let mut call = Call::new(policy);
+        let found = match self.attempts(get, &mut call).await {
+            Ok(answer) if answer.status() == reqwest::StatusCode::OK => answer,
+            _ => return Ok(refusal()),
+        };
+        let (found_parts, found_body) = crate::error::take_body(found).await?;
+        let Some(config) = lookup.find(&found_body) else {
+            return Ok(refusal());
+        };
+        tracing::info!(
+            request_id = crate::error::header(&found_parts.headers),
+            "recovered: the create was applied by an attempt whose answer was lost"
+        );
+        Ok(recovered(
+            crate::error::rebuilt(found_parts, bytes::Bytes::new()),
+            reqwest::StatusCode::CREATED,
+            config,
+        ))
+    }
+}
+
+/// `answer`'s headers with `status` and `body`, marked as recovered.
+fn recovered(
+    answer: reqwest::Response,
+    status: reqwest::StatusCode,
+    body: bytes::Bytes,
+) -> reqwest::Response {
+    use reqwest::header::{HeaderValue, CONTENT_TYPE};
+    let mut parts = http::Response::new(()).into_parts().0;
+    parts.status = status;
+    parts.version = answer.version();
+    parts.headers = answer.headers().clone();
+    if !body.is_empty() {
+        parts
+            .headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    } else {
+        parts.headers.remove(CONTENT_TYPE);
+    }
+    parts.headers.insert(
+        retry::RECOVERED_HEADER,
+        HeaderValue::from_static(retry::ALREADY_EXISTS),
+    );
+    crate::error::rebuilt(parts, body)
+}
+
+/// How to find what a create made: the list of its project filtered by the
+/// (domain, app) pair it sent, and what it sent.
+struct Lookup {
+    url: reqwest::Url,
+    sent: serde_json::Value,
+}
+
+impl Lookup {
+    /// From the create request: its URL ends in `/record/callbacks` (the
+    /// list's path is the create's), its body is the config sent.
+    fn of(request: &reqwest::Request) -> Option<Self> {
+        let body = request.body()?.as_bytes()?;
+        let sent: serde_json::Value = serde_json::from_slice(body).ok()?;
+        let mut url = request.url().clone();
+        url.query_pairs_mut()
+            .clear()
+            .append_pair("publish_domain", sent.get("publish_domain")?.as_str()?)
+            .append_pair("app", sent.get("app")?.as_str()?)
+            .append_pair("limit", "100");
+        Some(Self { url, sent })
+    }
+
+    /// The config of the pair in a list's body, if it holds what was sent
+    /// (the pair, and the URL, events and signing method when they were
+    /// sent), as the service wrote it.
+    fn find(&self, list: &[u8]) -> Option<bytes::Bytes> {
+        let list: serde_json::Value = serde_json::from_slice(list).ok()?;
+        let configs = list.get("callback_config")?.as_array()?;
+        let config = configs.iter().find(|c| {
+            ["publish_domain", "app"]
+                .iter()
+                .all(|k| c.get(k) == self.sent.get(k))
+                && ["notify_callback_url", "notify_event_subscription", "sign_type"]
+                    .iter()
+                    .all(|k| self.sent.get(k).is_none_or(|v| c.get(k) == Some(v)))
+        })?;
+        serde_json::to_vec(config).ok().map(Into::into)
     }
 }

@@ -75,7 +75,7 @@ pub enum ApiError {
     InvalidRequest(String),
     /// The service (or its API gateway, or a proxy) answered with an error
     /// status.
-    #[error("{status} {}: {}{}{}", code_text(.body), message_preview(.body), detail(.body), rid(.request_id))]
+    #[error("{status} {}: {}{}{}{}", code_text(.body), message_preview(.body), detail(.body), rid(.request_id), tries(*.attempts))]
     Service {
         /// The HTTP status.
         status: u16,
@@ -86,6 +86,9 @@ pub enum ApiError {
         body: ErrorResponse,
         /// From the `X-request-id` header, or the gateway's `request_id`.
         request_id: Option<String>,
+        /// How many attempts the call made; the status, body and request id
+        /// are the last answer's (see [`crate::retry`]).
+        attempts: u32,
     },
     /// The call did not complete: connection refused or dropped, timeout,
     /// TLS failure.
@@ -177,6 +180,14 @@ fn detail(body: &ErrorResponse) -> String {
         .unwrap_or_default()
 }
 
+fn tries(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" (after {attempts} attempts)")
+    } else {
+        String::new()
+    }
+}
+
 fn rid(request_id: &Option<String>) -> String {
     request_id
         .as_deref()
@@ -206,6 +217,15 @@ impl ApiError {
         }
     }
 
+    /// How many attempts the call made, when the service answered (a call
+    /// that never got an answer reports its attempts in its `call` span).
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            ApiError::Service { attempts, .. } => Some(*attempts),
+            _ => None,
+        }
+    }
+
     /// The HTTP status, when the service answered.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -225,12 +245,14 @@ impl From<progenitor_client::Error<ErrorResponse>> for ApiError {
             E::ErrorResponse(rv) => {
                 let status = rv.status().as_u16();
                 let request_id = header(rv.headers()).map(str::to_owned);
+                let attempts = crate::retry::attempts_in(rv.headers()).unwrap_or(1);
                 let body = rv.into_inner();
                 let request_id = request_id.or_else(|| body.request_id.clone());
                 ApiError::Service {
                     status,
                     body,
                     request_id,
+                    attempts,
                 }
             }
             E::CommunicationError(e) | E::ResponseBodyError(e) | E::InvalidUpgrade(e) => {

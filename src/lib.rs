@@ -16,10 +16,12 @@ pub mod input;
 pub mod notify;
 pub mod paging;
 pub mod region;
+pub mod retry;
 pub mod secret;
 
 pub use client::{ClientContext, RawAnswer};
 pub use error::{ApiError, RequestId};
+pub use retry::{CallReport, RetryPolicy};
 
 /// The `info.version` of the document this crate was generated from.
 pub const CONTRACT_VERSION: &str = include_str!(concat!(env!("OUT_DIR"), "/contract_version.txt"));

@@ -7,6 +7,8 @@ macro_rules! reserved_prefix {
     };
 }
 
+mod connection;
+mod faults;
 mod routes;
 mod store;
 mod trigger;
@@ -22,6 +24,7 @@ use live_record_callbacks::auth::{AkSkCredentials, IamToken};
 use live_record_callbacks::clock::{Clock, SystemClock};
 
 use store::Store;
+pub use faults::{FaultKind, FaultReport, FaultSpecError, Faults};
 pub use trigger::{TriggerReport, TriggerRequest, TRIGGER_PATH};
 
 /// Routes under this prefix are the emulator's own, not the service's.
@@ -35,6 +38,7 @@ pub struct EmulatorConfig {
     clock: Arc<dyn Clock>,
     body_limit: usize,
     hostname: String,
+    faults: Option<Faults>,
 }
 
 impl Default for EmulatorConfig {
@@ -46,6 +50,7 @@ impl Default for EmulatorConfig {
             clock: Arc::new(SystemClock),
             body_limit: live_record_callbacks::MAX_BODY,
             hostname: "live-emulator".to_owned(),
+            faults: None,
         }
     }
 }
@@ -76,6 +81,21 @@ impl EmulatorConfig {
     pub fn with_body_limit(mut self, bytes: usize) -> Self {
         self.body_limit = bytes;
         self
+    }
+
+    /// Injects `faults` into the API's answers (none by default); see
+    /// [`Faults`] for the spec. Keep a clone to read its
+    /// [`report`](Faults::report). Dropping the connection (`reset`,
+    /// `lost`) needs the emulator's own server ([`Emulator::start`]); an
+    /// embedded [`router`] breaks the answer's body instead.
+    pub fn with_faults(mut self, faults: Faults) -> Self {
+        self.faults = Some(faults);
+        self
+    }
+
+    /// The faults injected, if any.
+    pub fn faults(&self) -> Option<&Faults> {
+        self.faults.as_ref()
     }
 
     /// Whether any credentials are required.
@@ -131,14 +151,27 @@ impl Emulator {
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let (tx, rx) = oneshot::channel::<()>();
+        let faults = config.faults.is_some();
         let app = router(config);
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await
-        });
+        let stopped = async {
+            let _ = rx.await;
+        };
+        let task = if faults {
+            // Each connection keeps a handle to its socket, so that a fault
+            // can drop it before the answer.
+            let service = app.into_make_service_with_connect_info::<connection::Handle>();
+            tokio::spawn(async move {
+                axum::serve(connection::Listener(listener), service)
+                    .with_graceful_shutdown(stopped)
+                    .await
+            })
+        } else {
+            tokio::spawn(async move {
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(stopped)
+                    .await
+            })
+        };
         Ok(Self {
             addr,
             base_url: format!("http://{addr}"),

@@ -18,6 +18,8 @@ use live_record_callbacks::input;
 use live_record_callbacks::paging::{PageLimit, PageOffset};
 use live_record_callbacks::types::{self, RecordCallbackConfigRequest};
 
+use super::connection;
+use super::faults::FaultKind;
 use super::store::{NewConfig, StoreError, Stored, Taken, Unlisted};
 use super::trigger::{self, TRIGGER_PATH};
 use super::Shared;
@@ -88,6 +90,28 @@ impl Failure {
             message: format!("Incorrect IAM authentication information: {why}"),
             detail: None,
             gateway: true,
+            allow: None,
+        }
+    }
+
+    /// The error answer of an injected fault, in the service's shape: the
+    /// gateway's (request id in the body too) for 429, 502, 503 and 504,
+    /// the service's for 500. The codes are the emulator's own: Huawei's
+    /// pages document none for these statuses.
+    fn fault(kind: FaultKind, status: u16) -> Self {
+        let (code, message) = match kind {
+            FaultKind::Throttled => ("EMULATOR.429", "injected fault: too many requests"),
+            FaultKind::Internal => ("EMULATOR.500", "injected fault: internal error"),
+            FaultKind::BadGateway => ("EMULATOR.502", "injected fault: bad gateway"),
+            FaultKind::Unavailable => ("EMULATOR.503", "injected fault: service unavailable"),
+            _ => ("EMULATOR.504", "injected fault: the backend did not answer in time"),
+        };
+        Self {
+            status: StatusCode::from_u16(status).expect("a fault's status is valid"),
+            code,
+            message: message.to_owned(),
+            detail: None,
+            gateway: status != 500,
             allow: None,
         }
     }
@@ -173,6 +197,55 @@ async fn gateway(State(shared): State<Arc<Shared>>, req: Request, next: Next) ->
 }
 
 async fn gate(shared: &Shared, rid: &HeaderValue, req: Request, next: Next) -> Response {
+    let fault = match &shared.config.faults {
+        Some(faults) if !req.uri().path().starts_with(super::RESERVED_PREFIX) => faults.draw(),
+        _ => None,
+    };
+    let Some(kind) = fault else {
+        return authenticated(shared, rid, req, next).await;
+    };
+    let faults = shared.config.faults.as_ref().expect("a fault was drawn");
+    let connection = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<connection::Handle>>()
+        .map(|c| c.0.clone());
+    if let Some(status) = kind.status() {
+        let mut response = Failure::fault(kind, status).render(Some(rid));
+        if kind == FaultKind::Throttled {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(faults.retry_after()));
+        }
+        return response;
+    }
+    match kind {
+        FaultKind::Slow => {
+            tokio::time::sleep(faults.latency()).await;
+            authenticated(shared, rid, req, next).await
+        }
+        // Lost: the request is processed, then its answer dropped.
+        FaultKind::Lost => {
+            let answer = authenticated(shared, rid, req, next).await;
+            drop_connection(connection, answer)
+        }
+        _ => drop_connection(connection, StatusCode::OK.into_response()),
+    }
+}
+
+/// Drops the connection before `answer` is written; without the
+/// emulator's own server (an embedded router), breaks the answer's body.
+fn drop_connection(connection: Option<connection::Handle>, answer: Response) -> Response {
+    if connection.is_some_and(|c| c.drop_connection()) {
+        return answer;
+    }
+    let broken = futures::stream::iter([Err::<Bytes, _>(std::io::Error::other(
+        "injected fault: connection dropped",
+    ))]);
+    let (parts, _) = answer.into_parts();
+    Response::from_parts(parts, Body::from_stream(broken))
+}
+
+async fn authenticated(shared: &Shared, rid: &HeaderValue, req: Request, next: Next) -> Response {
     let rid = Some(rid);
     let (parts, body) = req.into_parts();
     let limit = shared.config.body_limit;
