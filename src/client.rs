@@ -280,8 +280,14 @@ impl Client {
                 },
                 // The earlier attempt deleted it; its answer was lost.
                 (true, 404, &reqwest::Method::DELETE) => {
-                    tracing::info!("recovered: the config was deleted by an attempt whose answer was lost");
-                    recovered(response, reqwest::StatusCode::NO_CONTENT, bytes::Bytes::new())
+                    tracing::info!(
+                        "recovered: the config was deleted by an attempt whose answer was lost"
+                    );
+                    recovered(
+                        response,
+                        reqwest::StatusCode::NO_CONTENT,
+                        bytes::Bytes::new(),
+                    )
                 }
                 _ => response,
             }
@@ -479,9 +485,13 @@ impl Lookup {
             ["publish_domain", "app"]
                 .iter()
                 .all(|k| c.get(k) == self.sent.get(k))
-                && ["notify_callback_url", "notify_event_subscription", "sign_type"]
-                    .iter()
-                    .all(|k| self.sent.get(k).is_none_or(|v| c.get(k) == Some(v)))
+                && [
+                    "notify_callback_url",
+                    "notify_event_subscription",
+                    "sign_type",
+                ]
+                .iter()
+                .all(|k| self.sent.get(k).is_none_or(|v| c.get(k) == Some(v)))
         })?;
         serde_json::to_vec(config).ok().map(Into::into)
     }

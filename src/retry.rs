@@ -317,7 +317,10 @@ pub(crate) fn retry_after(response: &reqwest::Response) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let at = httpdate::parse_http_date(value).ok()?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// What the loop decided after a failed attempt.
@@ -449,7 +452,8 @@ mod tests {
         let policy =
             RetryPolicy::default().with_delays(Duration::from_millis(100), Duration::from_secs(1));
         for retry in 1..=8 {
-            let ceiling = Duration::from_millis(100 * (1 << (retry - 1))).min(Duration::from_secs(1));
+            let ceiling =
+                Duration::from_millis(100 * (1 << (retry - 1))).min(Duration::from_secs(1));
             for _ in 0..50 {
                 assert!(policy.backoff(retry) <= ceiling, "retry {retry}");
             }
@@ -460,7 +464,11 @@ mod tests {
     fn the_budget_refuses_a_retry_it_cannot_pay_for() {
         let budget = RetryBudget::new(12, 5, 10);
         assert_eq!(budget.take(Reason::Throttled), Some(5));
-        assert_eq!(budget.take(Reason::Timeout), None, "7 left, a timeout costs 10");
+        assert_eq!(
+            budget.take(Reason::Timeout),
+            None,
+            "7 left, a timeout costs 10"
+        );
         assert_eq!(budget.take(Reason::Unavailable(503)), Some(5));
         assert_eq!(budget.take(Reason::Unavailable(503)), None);
         budget.give(100);

@@ -51,7 +51,9 @@ impl axum::serve::Listener for Listener {
     }
 
     fn local_addr(&self) -> std::io::Result<Handle> {
-        self.0.local_addr().map(|_: SocketAddr| Handle { socket: None })
+        self.0
+            .local_addr()
+            .map(|_: SocketAddr| Handle { socket: None })
     }
 }
 

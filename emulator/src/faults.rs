@@ -11,6 +11,8 @@
 //! | `kinds` | the faults to draw from, joined with `+`: `429`, `500`, `502`, `503`, `504`, `reset`, `lost`, `slow` | all of them |
 //! | `retry-after` | the `Retry-After` of a 429, in seconds | 1 |
 //! | `latency` | the delay of a `slow` answer, in milliseconds | 200 |
+//! | `skip` | the first requests that pass untouched | 0 |
+//! | `count` | the most faults injected in all | no limit |
 //!
 //! For example `rate=0.2,seed=7,kinds=429+503+lost`.
 
@@ -114,6 +116,8 @@ pub struct Faults {
     kinds: Vec<FaultKind>,
     retry_after: u32,
     latency: Duration,
+    skip: u64,
+    count: Option<u64>,
     state: Arc<Mutex<State>>,
 }
 
@@ -157,7 +161,14 @@ impl fmt::Display for Faults {
             kinds.join("+"),
             self.retry_after,
             self.latency.as_millis()
-        )
+        )?;
+        if self.skip > 0 {
+            write!(f, ",skip={}", self.skip)?;
+        }
+        match self.count {
+            Some(count) => write!(f, ",count={count}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -168,6 +179,7 @@ impl FromStr for Faults {
         let bad = |part: &str, why: String| FaultSpecError(format!("faults `{part}`: {why}"));
         let (mut rate, mut seed, mut kinds) = (0.1, 0, FaultKind::ALL.to_vec());
         let (mut retry_after, mut latency) = (1, 200);
+        let (mut skip, mut count) = (0, None);
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
             let Some((key, value)) = part.split_once('=') else {
                 return Err(bad(part, "expected key=value".into()));
@@ -195,6 +207,18 @@ impl FromStr for Faults {
                         .parse()
                         .map_err(|e| bad(part, format!("whole milliseconds: {e}")))?
                 }
+                "skip" => {
+                    skip = value
+                        .parse()
+                        .map_err(|e| bad(part, format!("a number of requests: {e}")))?
+                }
+                "count" => {
+                    count = Some(
+                        value
+                            .parse()
+                            .map_err(|e| bad(part, format!("a number of faults: {e}")))?,
+                    )
+                }
                 "kinds" => {
                     kinds = value
                         .split('+')
@@ -219,12 +243,16 @@ impl FromStr for Faults {
                 other => {
                     return Err(bad(
                         part,
-                        format!("`{other}` is not one of rate, seed, kinds, retry-after, latency"),
+                        format!(
+                            "`{other}` is not one of rate, seed, kinds, retry-after, latency, skip, count"
+                        ),
                     ))
                 }
             }
         }
-        Ok(Self::new(rate, seed, kinds, retry_after, latency))
+        let mut faults = Self::new(rate, seed, kinds, retry_after, latency);
+        (faults.skip, faults.count) = (skip, count);
+        Ok(faults)
     }
 }
 
@@ -236,6 +264,8 @@ impl Faults {
             kinds,
             retry_after,
             latency: Duration::from_millis(latency),
+            skip: 0,
+            count: None,
             state: Arc::new(Mutex::new(State {
                 rng: ChaCha8Rng::seed_from_u64(seed),
                 report: FaultReport::default(),
@@ -281,7 +311,12 @@ impl Faults {
         // depends on the seed and the order of requests only.
         let hit = state.rng.gen_bool(self.rate);
         let pick = state.rng.gen_range(0..self.kinds.len().max(1));
-        let kind = *self.kinds.get(pick).filter(|_| hit)?;
+        let seen = state.report.requests;
+        let spent = self.count.is_some_and(|c| state.report.total() >= c);
+        let kind = *self
+            .kinds
+            .get(pick)
+            .filter(|_| hit && seen > self.skip && !spent)?;
         *state.report.injected.entry(kind).or_default() += 1;
         Some(kind)
     }
@@ -293,15 +328,14 @@ mod tests {
 
     #[test]
     fn a_spec_reads_back_as_written_and_bad_parts_are_named() {
-        let f: Faults = "rate=0.25,seed=9,kinds=429+lost,retry-after=2,latency=50"
-            .parse()
-            .unwrap();
-        assert_eq!(
-            f.to_string(),
-            "rate=0.25,seed=9,kinds=429+lost,retry-after=2,latency=50"
-        );
+        let spec = "rate=0.25,seed=9,kinds=429+lost,retry-after=2,latency=50,skip=1,count=3";
+        let f: Faults = spec.parse().unwrap();
+        assert_eq!(f.to_string(), spec);
         for (spec, says) in [
-            ("rate=2", "faults `rate=2`: the rate is a number from 0 to 1"),
+            (
+                "rate=2",
+                "faults `rate=2`: the rate is a number from 0 to 1",
+            ),
             ("kinds=429+teapot", "`teapot` is not a fault"),
             ("speed=1", "`speed` is not one of"),
             ("seed", "expected key=value"),
@@ -321,5 +355,14 @@ mod tests {
         assert_ne!(draws(1), draws(2));
         let hits = draws(1).iter().flatten().count();
         assert!((30..=90).contains(&hits), "{hits} faults in 200 at 30%");
+    }
+
+    #[test]
+    fn skip_and_count_bound_the_faults() {
+        let f: Faults = "rate=1,kinds=503,skip=2,count=3".parse().unwrap();
+        let draws: Vec<_> = (0..8).map(|_| f.draw().is_some()).collect();
+        assert_eq!(draws, [false, false, true, true, true, false, false, false]);
+        assert_eq!(f.report().requests, 8);
+        assert_eq!(f.report().total(), 3);
     }
 }

@@ -23,8 +23,8 @@ use tokio::task::JoinHandle;
 use live_record_callbacks::auth::{AkSkCredentials, IamToken};
 use live_record_callbacks::clock::{Clock, SystemClock};
 
-use store::Store;
 pub use faults::{FaultKind, FaultReport, FaultSpecError, Faults};
+use store::Store;
 pub use trigger::{TriggerReport, TriggerRequest, TRIGGER_PATH};
 
 /// Routes under this prefix are the emulator's own, not the service's.

@@ -104,7 +104,10 @@ impl Failure {
             FaultKind::Internal => ("EMULATOR.500", "injected fault: internal error"),
             FaultKind::BadGateway => ("EMULATOR.502", "injected fault: bad gateway"),
             FaultKind::Unavailable => ("EMULATOR.503", "injected fault: service unavailable"),
-            _ => ("EMULATOR.504", "injected fault: the backend did not answer in time"),
+            _ => (
+                "EMULATOR.504",
+                "injected fault: the backend did not answer in time",
+            ),
         };
         Self {
             status: StatusCode::from_u16(status).expect("a fault's status is valid"),

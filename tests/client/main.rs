@@ -13,6 +13,7 @@ mod examples;
 mod notify;
 mod paging;
 mod resource;
+mod retry;
 mod secret;
 mod signing;
 mod snapshot;
