@@ -1,7 +1,8 @@
 //! The emulator's integration tests in one test binary (one link instead
 //! of one per file): the server itself, its error codes against the
-//! document's, and the notifications it fires.
+//! document's, the faults it injects, and the notifications it fires.
 
 mod error_codes;
+mod faults;
 mod server;
 mod trigger;
