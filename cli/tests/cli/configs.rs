@@ -53,10 +53,10 @@ async fn emulator(config: EmulatorConfig) -> Served {
 
 /// What a run of the binary printed, and its exit status.
 #[derive(Debug)]
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+pub(crate) struct Run {
+    pub(crate) code: Option<i32>,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
 }
 
 impl Run {
@@ -105,7 +105,7 @@ impl Run {
 
 /// Runs the binary with `args`, only the variables in `env` (none of the
 /// caller's) and `stdin`.
-async fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+pub(crate) async fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_live-record-callbacks"));
     command
         .args(args)
@@ -127,7 +127,7 @@ async fn run(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
 }
 
 /// The SDK's AK/SK variables for the test credentials.
-fn aksk() -> Vec<(&'static str, &'static str)> {
+pub(crate) fn aksk() -> Vec<(&'static str, &'static str)> {
     vec![
         ("HUAWEICLOUD_SDK_AK", common::AK),
         ("HUAWEICLOUD_SDK_SK", common::SK),

@@ -112,6 +112,7 @@ pub fn command() -> Command {
                     "Read an IAM token from standard input (one line) instead of {ENV_TOKEN} or AK/SK"
                 )),
         );
+    configs = retry_args(configs);
     for op in CliCommand::iter() {
         configs = configs.subcommand(operation_command(op));
     }
@@ -286,6 +287,67 @@ fn check_json_body(operation: &str, path: &str) -> Result<PathBuf, String> {
     Ok(file)
 }
 
+/// `--retries`, `--timeout` and `-v`: how the client retries, and whether
+/// it says so.
+fn retry_args(configs: Command) -> Command {
+    configs
+        .arg(
+            Arg::new("retries")
+                .long("retries")
+                .value_name("N")
+                .global(true)
+                .default_value("2")
+                .value_parser(clap::value_parser!(u32).range(0..=10))
+                .help_heading(CONNECTION_HEADING)
+                .help(
+                    "Retries after the first attempt (0 turns them off): 429, 502, 503, 504 and \
+                     dropped connections; a create only when no duplicate can come of it",
+                ),
+        )
+        .arg(
+            Arg::new("timeout")
+                .long("timeout")
+                .value_name("SECONDS")
+                .global(true)
+                .default_value("60")
+                .value_parser(clap::value_parser!(u64).range(1..=3600))
+                .help_heading(CONNECTION_HEADING)
+                .help("The most time a call may take, its retries and their waits included"),
+        )
+        .arg(
+            Arg::new("verbose")
+                .short('v')
+                .long("verbose")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help_heading(CONNECTION_HEADING)
+                .help(
+                    "Print each call (operation, attempts, status, request id, time) and each \
+                     retry (reason, wait) to standard error; never a secret",
+                ),
+        )
+}
+
+/// The retry policy `--retries` and `--timeout` ask for; with `-v`, the
+/// client's `call` spans and retry events go to standard error.
+fn retry_policy(m: &ArgMatches) -> live_record_callbacks::RetryPolicy {
+    if m.get_flag("verbose") {
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .without_time()
+            .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+            .with_max_level(tracing::Level::INFO)
+            .try_init();
+    }
+    let retries = m.get_one::<u32>("retries").copied().unwrap_or(2);
+    let timeout = m.get_one::<u64>("timeout").copied().unwrap_or(60);
+    live_record_callbacks::RetryPolicy::default()
+        .with_attempts(retries + 1)
+        .with_hard_deadline(std::time::Duration::from_secs(timeout))
+}
+
 /// Runs the `configs` command `m` holds; prints a failure as one line.
 pub async fn run(m: &ArgMatches) -> ExitCode {
     match execute(m).await {
@@ -318,13 +380,13 @@ async fn execute(m: &ArgMatches) -> Result<(), Failure> {
     // The answers as sent: printed in place of the generated types, which
     // would drop a field the service adds later.
     let bodies = output.bodies();
-    let context = ClientContext::authenticated(Authenticator::new(credentials)).observe_bodies(
-        move |answer| {
+    let context = ClientContext::authenticated(Authenticator::new(credentials))
+        .with_retry(retry_policy(sub))
+        .observe_bodies(move |answer| {
             let request_id = answer.request_id.map(str::to_owned);
             let sent = (request_id, answer.body.to_vec());
             bodies.lock().expect("not poisoned").push(sent);
-        },
-    );
+        });
     let client = Client::with_context(&region.endpoint(), context)
         .map_err(|e| Failure::config(format!("cannot set up HTTP: {}", one_line(&e))))?;
 
