@@ -31,10 +31,14 @@
 //!   reaches (its ratio counts the signing too).
 //! - `generated_unsigned`: the generated client without credentials,
 //!   which separates the signing from the rest.
+//! - `generated_no_retry`: the generated client with retries off
+//!   (`RetryPolicy::none()`); `generated_client` has the default policy,
+//!   so their ratio is what the retry layer costs when nothing fails (the
+//!   copy of the request kept for a retry, the budget's token).
 //!
 //! The criterion groups run one after the other; on a shared machine a
 //! burst of load elsewhere can land on either. `interleaved` therefore
-//! makes the five calls in turn (the order rotating), times each call, and
+//! makes the six calls in turn (the order rotating), times each call, and
 //! prints the medians and ratios of those timings at the end: that is the
 //! comparison that holds under load.
 //!
@@ -59,7 +63,7 @@ use live_record_callbacks::auth::{AkSkCredentials, Authenticator};
 use live_record_callbacks::client::{
     CONNECT_TIMEOUT, JSON_CONTENT_TYPE, REQUEST_TIMEOUT, USER_AGENT,
 };
-use live_record_callbacks::{types, Client, ClientContext, RequestId};
+use live_record_callbacks::{types, Client, ClientContext, RequestId, RetryPolicy};
 use progenitor_client::ClientInfo;
 
 const AK: &str = "AKTESTEXAMPLE0000000";
@@ -313,6 +317,13 @@ fn roundtrip(c: &mut Criterion) {
     .expect("a client");
     // The same client without credentials: no signing in its `pre` hook.
     let unsigned = Client::with_context(&base_url, ClientContext::anonymous()).expect("a client");
+    // The same client with retries off.
+    let no_retry = Client::with_context(
+        &base_url,
+        ClientContext::authenticated(Authenticator::new(creds.clone()))
+            .with_retry(RetryPolicy::none()),
+    )
+    .expect("a client");
     let body = request_body();
 
     // The headers every call carries: what reqwest's `json()` and the
@@ -347,10 +358,14 @@ fn roundtrip(c: &mut Criterion) {
     };
     rt.block_on(check_same_request(&capture, &client, &body, &hand, &creds));
 
-    let (client, unsigned, body, hand, creds) = (&client, &unsigned, &body, &hand, &creds);
+    let (client, unsigned, no_retry) = (&client, &unsigned, &no_retry);
+    let (body, hand, creds) = (&body, &hand, &creds);
     let mut group = c.benchmark_group("roundtrip");
     group.bench_function("generated_client", |b| {
         b.to_async(&rt).iter(|| generated_call(client, body))
+    });
+    group.bench_function("generated_no_retry", |b| {
+        b.to_async(&rt).iter(|| generated_call(no_retry, body))
     });
     group.bench_function("hand_written", |b| {
         b.to_async(&rt).iter(|| hand.call(creds, PROJECT, body))
@@ -362,18 +377,19 @@ fn roundtrip(c: &mut Criterion) {
         b.to_async(&rt).iter(|| hand.call_presigned())
     });
 
-    // The five calls in turn (the order rotating), each call timed: load
+    // The six calls in turn (the order rotating), each call timed: load
     // from elsewhere on the machine then weighs on all alike, which the
     // separate runs above cannot promise. The medians of these timings are
     // printed at the end.
-    const NAMES: [&str; 5] = [
+    const NAMES: [&str; 6] = [
         "generated_client",
         "hand_written",
         "hand_signed",
         "hand_built",
         "generated_unsigned",
+        "generated_no_retry",
     ];
-    let timings: Mutex<[Vec<Duration>; 5]> = Mutex::default();
+    let timings: Mutex<[Vec<Duration>; 6]> = Mutex::default();
     group.bench_function("interleaved", |b| {
         b.to_async(&rt).iter_custom(|iters| {
             let timings = &timings;
@@ -388,7 +404,8 @@ fn roundtrip(c: &mut Criterion) {
                             1 => drop(black_box(hand.call(creds, PROJECT, body).await)),
                             2 => drop(black_box(hand.call_signed(creds).await)),
                             3 => drop(black_box(hand.call_presigned().await)),
-                            _ => drop(black_box(generated_call(unsigned, body).await)),
+                            4 => drop(black_box(generated_call(unsigned, body).await)),
+                            _ => drop(black_box(generated_call(no_retry, body).await)),
                         }
                         let elapsed = start.elapsed();
                         timings.lock().expect("not poisoned")[which].push(elapsed);
@@ -402,10 +419,10 @@ fn roundtrip(c: &mut Criterion) {
 
     let mut timings = timings.into_inner().expect("not poisoned");
     let calls = timings[0].len();
-    let [generated, written, signed, built, unsigned] = timings.each_mut().map(|t| median(t));
+    let [generated, written, signed, built, unsigned, once] = timings.each_mut().map(|t| median(t));
     let medians: Vec<String> = NAMES
         .iter()
-        .zip([generated, written, signed, built, unsigned])
+        .zip([generated, written, signed, built, unsigned, once])
         .map(|(name, m)| format!("{name} {:.2} µs", m * 1e6))
         .collect();
     eprintln!(
@@ -413,12 +430,14 @@ fn roundtrip(c: &mut Criterion) {
          generated_client / hand_written = {:.3} (target <= 1.05)\n\
          generated_client / hand_signed = {:.3} (URL and body prepared once)\n\
          generated_client / hand_built = {:.3} (the signature reused too)\n\
-         generated_unsigned / hand_built = {:.3} (neither signs)",
+         generated_unsigned / hand_built = {:.3} (neither signs)\n\
+         generated_client / generated_no_retry = {:.3} (the retry layer, nothing failing)",
         medians.join(", "),
         generated / written,
         generated / signed,
         generated / built,
         unsigned / built,
+        generated / once,
     );
 }
 
