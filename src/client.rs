@@ -251,11 +251,13 @@ impl Client {
     ) -> reqwest::Result<reqwest::Response> {
         let policy = &self.inner().retry;
         let method = request.method().clone();
-        let lookup = (method == reqwest::Method::POST)
-            .then(|| Lookup::of(&request))
+        // A body held in memory (every body of this API) clones cheaply:
+        // the copy that each retry is signed from.
+        let template = (policy.max_attempts() > 1)
+            .then(|| request.try_clone())
             .flatten();
         let mut call = Call::new(policy);
-        let outcome = self.attempts(request, &mut call).await;
+        let outcome = self.attempts(request, template.as_ref(), &mut call).await;
         let span = tracing::Span::current();
         span.record("attempts", call.attempts);
         span.record("elapsed_ms", call.elapsed().as_millis() as u64);
@@ -266,18 +268,16 @@ impl Client {
                 return Err(e);
             }
         };
-        span.record("status", response.status().as_u16());
-        if let Some(rid) = crate::error::header(response.headers()) {
-            span.record("request_id", rid);
-        }
         let status = response.status();
         let mut response = if status.as_u16() >= 400 {
             let response = crate::error::read_error_response(response).await?;
             match (call.outcome_unknown, status.as_u16(), &method) {
-                (true, 400, &reqwest::Method::POST) => match lookup {
-                    Some(lookup) => self.recover(response, lookup, policy).await?,
-                    None => response,
-                },
+                (true, 400, &reqwest::Method::POST) => {
+                    match template.as_ref().and_then(Lookup::of) {
+                        Some(lookup) => self.recover(response, lookup, policy).await?,
+                        None => response,
+                    }
+                }
                 // The earlier attempt deleted it; its answer was lost.
                 (true, 404, &reqwest::Method::DELETE) => {
                     tracing::info!(
@@ -294,6 +294,10 @@ impl Client {
         } else {
             response
         };
+        span.record("status", response.status().as_u16());
+        if let Some(rid) = crate::error::header(response.headers()) {
+            span.record("request_id", rid);
+        }
         if response.status().as_u16() < 400 {
             call.succeeded();
         }
@@ -319,12 +323,9 @@ impl Client {
     async fn attempts(
         &self,
         request: reqwest::Request,
+        template: Option<&reqwest::Request>,
         call: &mut Call<'_>,
     ) -> reqwest::Result<reqwest::Response> {
-        // A body held in memory (every body of this API) clones cheaply.
-        let template = (self.inner().retry.max_attempts() > 1)
-            .then(|| request.try_clone())
-            .flatten();
         let mut next = Some(request);
         loop {
             let mut request = next.take().expect("each attempt has its request");
@@ -344,7 +345,7 @@ impl Client {
                 ),
                 Err(_) => (None, None),
             };
-            let Some(template) = &template else {
+            let Some(template) = template else {
                 return outcome;
             };
             let wait = match call.next(reason, retry_after) {
@@ -408,7 +409,8 @@ impl Client {
             }
         }
         let mut call = Call::new(policy);
-        let found = match self.attempts(get, &mut call).await {
+        let again = get.try_clone();
+        let found = match self.attempts(get, again.as_ref(), &mut call).await {
             Ok(answer) if answer.status() == reqwest::StatusCode::OK => answer,
             _ => return Ok(refusal()),
         };

@@ -289,7 +289,7 @@ pub(crate) fn reason(outcome: &reqwest::Result<reqwest::Response>) -> Option<Rea
     Some(match outcome {
         Ok(response) => match response.status().as_u16() {
             429 => Reason::Throttled,
-            s @ (502 | 503 | 504) => Reason::Unavailable(s),
+            s @ 502..=504 => Reason::Unavailable(s),
             _ => return None,
         },
         Err(e) if e.is_connect() => Reason::Connect,
