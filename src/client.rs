@@ -187,8 +187,9 @@ impl ClientHooks<ClientContext> for Client {
     /// (each attempt signed afresh), inside a `call` span; an error answer
     /// (status 400 and up) has its body read the way Huawei's core SDK reads
     /// it, whatever its form ([`crate::error::read_error_body`]); another
-    /// answer's body is shown to the observer, if there is one. Every answer
-    /// says how many attempts it took ([`retry::ATTEMPTS_HEADER`]).
+    /// answer's body is shown to the observer, if there is one. An answer
+    /// that took more than one attempt says how many
+    /// ([`retry::ATTEMPTS_HEADER`]).
     async fn exec(
         &self,
         request: reqwest::Request,
@@ -301,7 +302,9 @@ impl Client {
         if response.status().as_u16() < 400 {
             call.succeeded();
         }
-        retry::mark_attempts(response.headers_mut(), call.attempts);
+        if call.attempts > 1 {
+            retry::mark_attempts(response.headers_mut(), call.attempts);
+        }
         if response.status().as_u16() >= 400 {
             return Ok(response);
         }

@@ -57,8 +57,8 @@ use rand::Rng;
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::StatusCode;
 
-/// Set by this client (never by the service) on every answer it hands to
-/// the generated code: how many attempts the call made.
+/// Set by this client (never by the service) on an answer that took more
+/// than one attempt: how many the call made.
 pub const ATTEMPTS_HEADER: &str = "x-live-record-callbacks-attempts";
 /// Set by this client on a create's answer that was recovered by looking
 /// the (domain, app) pair up after a retry met `LIVE.103011018`.
