@@ -331,7 +331,11 @@ async fn reads_error_bodies_as_huaweis_python_sdk_does() {
     assert_eq!(theirs.len(), cases.len());
 
     let base = serve(Arc::new(cases.iter().map(wire).collect())).await;
-    let client = common::anonymous(&base);
+    // One attempt per case: the subject is how a body is read, and the
+    // server gives a retry the same answer.
+    let context = live_record_callbacks::ClientContext::anonymous()
+        .with_retry(live_record_callbacks::RetryPolicy::none());
+    let client = live_record_callbacks::Client::with_context(&base, context).unwrap();
     let mut differences = Vec::new();
     for (n, (c, sdk)) in cases.iter().zip(&theirs).enumerate() {
         let err = common::list(&client)
