@@ -142,8 +142,9 @@ impl RetryPolicy {
     }
 
     /// A deadline that holds for the whole call: as
-    /// [`RetryPolicy::with_deadline`], and each attempt's timeout is cut to
-    /// the time left (it replaces the reqwest client's own timeout).
+    /// [`RetryPolicy::with_deadline`], and each attempt's timeout is the
+    /// time left, at most [`REQUEST_TIMEOUT`](crate::client::REQUEST_TIMEOUT)
+    /// (it replaces the reqwest client's own timeout).
     pub fn with_hard_deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self.cut_attempts = true;
@@ -360,7 +361,8 @@ impl<'a> Call<'a> {
 
     /// The timeout of the next attempt, when the deadline is hard.
     pub(crate) fn attempt_timeout(&self) -> Option<Duration> {
-        self.policy.cut_attempts.then(|| self.left()).flatten()
+        let left = self.left()?.min(crate::client::REQUEST_TIMEOUT);
+        self.policy.cut_attempts.then_some(left)
     }
 
     /// The time left before the deadline, if there is one.
