@@ -17,3 +17,4 @@ mod secret;
 mod signing;
 mod snapshot;
 mod tolerance;
+mod vectors;
