@@ -51,5 +51,7 @@ class Handler(BaseHTTPRequestHandler):
 
 host, _, port = (sys.argv[1] if len(sys.argv) > 1 else "127.0.0.1:8080").rpartition(":")
 server = ThreadingHTTPServer((host, int(port)), Handler)
-print(f"receiver: listening on http://{host}:{server.server_address[1]}", file=sys.stderr, flush=True)
+print(
+    f"receiver: listening on http://{host}:{server.server_address[1]}", file=sys.stderr, flush=True
+)
 server.serve_forever()

@@ -34,7 +34,7 @@ def run(case, receiver):
             assert key not in str(e), f"{case['name']}: the error shows a key"
         return False, e.reason, None
     key = v.dedupe_key(n)
-    dedupe = dict(zip(("task_id", "event_type", "file"), key)) if key else None
+    dedupe = dict(zip(("task_id", "event_type", "file"), key, strict=True)) if key else None
     return True, None, dedupe
 
 
@@ -53,7 +53,9 @@ class Vectors(unittest.TestCase):
 
     def test_defaults_are_the_vectors_receiver(self):
         r = self.file["receiver"]
-        self.assertEqual((v.WINDOW, v.FUTURE_BOUND, v.MAX_BODY), (r["window"], r["future_bound"], r["max_body"]))
+        self.assertEqual(
+            (v.WINDOW, v.FUTURE_BOUND, v.MAX_BODY), (r["window"], r["future_bound"], r["max_body"])
+        )
 
     def test_the_key_stays_out_of_repr_and_errors(self):
         key = "0123456789abcdef0123456789abcdef"

@@ -137,7 +137,9 @@ class Verifier:
     def _digest(self, key: bytes, n: dict[str, Any], ts: int) -> bytes:
         if self.sign_type == "MD5":
             return hashlib.md5(key + str(ts).encode()).digest()
-        message = "".join(str(ts) if f == "auth_timestamp" else n.get(f) or "" for f in HMAC_MESSAGE)
+        message = "".join(
+            str(ts) if f == "auth_timestamp" else n.get(f) or "" for f in HMAC_MESSAGE
+        )
         return hmac.new(key, message.encode(), hashlib.sha256).digest()
 
     def verify(self, body: bytes, now: int | None = None) -> dict[str, Any]:
@@ -164,7 +166,9 @@ class Verifier:
             )
         age = (int(time.time()) if now is None else now) - ts
         if age > self.window:
-            raise NotificationError("stale", f"auth_timestamp is {age} s old (window {self.window} s)")
+            raise NotificationError(
+                "stale", f"auth_timestamp is {age} s old (window {self.window} s)"
+            )
         if -age > self.future_bound:
             raise NotificationError(
                 "future", f"auth_timestamp is {-age} s ahead (bound {self.future_bound} s)"
