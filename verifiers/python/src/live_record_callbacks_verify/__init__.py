@@ -71,6 +71,10 @@ class NotificationError(Exception):
         return 400 if self.reason in ("too_large", "invalid") else 401
 
 
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def parse(body: bytes, max_body: int = MAX_BODY) -> dict[str, Any]:
     """Reads a body: a JSON object with a string ``event_type``; signed fields
     are strings, ``auth_timestamp`` an integer, ``auth_sign`` 32 or 64 hex digits."""
@@ -79,7 +83,8 @@ def parse(body: bytes, max_body: int = MAX_BODY) -> dict[str, Any]:
             "too_large", f"the body is {len(body)} bytes, more than the {max_body} allowed"
         )
     try:
-        n = json.loads(body)
+        # UTF-8 only, and no NaN or Infinity: what JSON allows, no more.
+        n = json.loads(body.decode("utf-8"), parse_constant=_not_json)
     except ValueError as e:
         raise NotificationError("invalid", f"the body is not JSON: {e}") from None
     if not isinstance(n, dict):
@@ -90,8 +95,10 @@ def parse(body: bytes, max_body: int = MAX_BODY) -> dict[str, Any]:
         if n.get(field) is not None and not isinstance(n[field], str):
             raise NotificationError("invalid", f"{field}: not a string")
     ts = n.get("auth_timestamp")
-    if ts is not None and (isinstance(ts, bool) or not isinstance(ts, int)):
-        raise NotificationError("invalid", "auth_timestamp: not an integer")
+    if ts is not None and (
+        isinstance(ts, bool) or not isinstance(ts, int) or not -(2**63) <= ts < 2**63
+    ):
+        raise NotificationError("invalid", "auth_timestamp: not a 64-bit integer")
     sign = n.get("auth_sign")
     if sign is not None and not (isinstance(sign, str) and _SIGNATURE.match(sign)):
         raise NotificationError("invalid", "auth_sign: not 32 or 64 hexadecimal digits")
