@@ -114,3 +114,11 @@ func TestTheKeyStaysOutOfLogsAndErrors(t *testing.T) {
 		t.Errorf("New without keys: %v", err)
 	}
 }
+
+func TestDeepNestingIsRefusedNotACrash(t *testing.T) {
+	body := `{"event_type":"RECORD_OVER","x":` + strings.Repeat("[", 30000) + strings.Repeat("]", 30000) + `}`
+	var refused *Error
+	if _, err := Parse([]byte(body), MaxBody); !errors.As(err, &refused) || refused.Reason != "invalid" {
+		t.Errorf("deep nesting: %v", err)
+	}
+}

@@ -66,6 +66,12 @@ class Vectors(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "keys"):
             v.Verifier("MD5", key)
 
+    def test_deep_nesting_is_refused_not_a_crash(self):
+        body = b'{"event_type": "RECORD_OVER", "x": ' + b"[" * 30000 + b"]" * 30000 + b"}"
+        with self.assertRaises(v.NotificationError) as e:
+            v.parse(body)
+        self.assertEqual(e.exception.reason, "invalid")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -65,3 +65,10 @@ test("the key stays out of the verifier and its errors", () => {
   assert.throws(() => new v.Verifier("SHA1" as v.SignType, [key]), (e: Error) => !e.message.includes(key));
   assert.throws(() => new v.Verifier("MD5", []), /keys/);
 });
+
+test("deep nesting is read, not a crash", () => {
+  // V8 reads JSON without a depth limit (the Rust crate and the other
+  // verifiers refuse such a body as invalid): a notification like any other.
+  const body = Buffer.from(`{"event_type":"RECORD_OVER","x":${"[".repeat(30000)}${"]".repeat(30000)}}`);
+  assert.equal(v.parse(body).event_type, "RECORD_OVER");
+});

@@ -38,6 +38,7 @@ struct Signing {
     separator: String,
     absent_field: String,
     number: String,
+    encoding: String,
     test_key: String,
     #[serde(rename = "HMACSHA256")]
     hmac: Mode,
@@ -47,6 +48,7 @@ struct Signing {
 
 #[derive(Deserialize)]
 struct Mode {
+    algorithm: String,
     message: Vec<String>,
 }
 
@@ -54,6 +56,9 @@ struct Mode {
 /// to one of them is a change to the rule, which this file must learn.
 const ABSENT_FIELD: &str = "an empty string";
 const NUMBER: &str = "its decimal digits";
+const ENCODING: &str = "hexadecimal, either case";
+const HMAC_ALGORITHM: &str = "HMAC-SHA256 keyed with the config's key";
+const MD5_ALGORITHM: &str = "MD5";
 
 #[derive(Clone, Copy, PartialEq)]
 enum SignType {
@@ -81,13 +86,24 @@ impl Rule {
             .context("the document has no RecordNotification.x-signing")?;
         let signing: Signing =
             serde_yaml::from_value(raw.clone()).context("RecordNotification's x-signing")?;
-        ensure!(
-            signing.absent_field == ABSENT_FIELD && signing.number == NUMBER,
-            "x-signing says an absent field is `{}` and a number is `{}`; the vectors generator \
-             (xtask/src/bundle/vectors.rs) applies `{ABSENT_FIELD}` and `{NUMBER}`: teach it the new rule",
-            signing.absent_field,
-            signing.number
-        );
+        let known = [
+            ("absent_field", &signing.absent_field, ABSENT_FIELD),
+            ("number", &signing.number, NUMBER),
+            ("encoding", &signing.encoding, ENCODING),
+            (
+                "HMACSHA256.algorithm",
+                &signing.hmac.algorithm,
+                HMAC_ALGORITHM,
+            ),
+            ("MD5.algorithm", &signing.md5.algorithm, MD5_ALGORITHM),
+        ];
+        for (field, said, applied) in known {
+            ensure!(
+                said == applied,
+                "x-signing.{field} says `{said}`; the vectors generator (xtask/src/bundle/vectors.rs) \
+                 applies `{applied}`: teach it the new rule"
+            );
+        }
         Ok(Rule { signing })
     }
 

@@ -87,6 +87,8 @@ def parse(body: bytes, max_body: int = MAX_BODY) -> dict[str, Any]:
         n = json.loads(body.decode("utf-8"), parse_constant=_not_json)
     except ValueError as e:
         raise NotificationError("invalid", f"the body is not JSON: {e}") from None
+    except RecursionError:
+        raise NotificationError("invalid", "the body nests too deep") from None
     if not isinstance(n, dict):
         raise NotificationError("invalid", "the body is not a JSON object")
     if not isinstance(n.get("event_type"), str):

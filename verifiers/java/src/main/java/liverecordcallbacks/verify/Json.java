@@ -12,8 +12,12 @@ import java.util.Map;
  * BigDecimal} for other numbers, booleans and null.
  */
 final class Json {
+  /** How deep arrays and objects may nest (a deeper body would overflow the stack). */
+  static final int MAX_DEPTH = 512;
+
   private final String s;
   private int i;
+  private int depth;
 
   private Json(String s) {
     this.s = s;
@@ -53,6 +57,13 @@ final class Json {
     space();
     if (i >= s.length()) throw error("unexpected end");
     char c = s.charAt(i);
+    if ((c == '{' || c == '[') && ++depth > MAX_DEPTH) throw error("nesting deeper than " + MAX_DEPTH);
+    Object v = container(c);
+    if (c == '{' || c == '[') depth--;
+    return v;
+  }
+
+  private Object container(char c) {
     if (c == '{') {
       i++;
       Map<String, Object> m = new LinkedHashMap<>();
