@@ -825,6 +825,38 @@ mod tests {
         );
     }
 
+    /// Moving one signed field in `x-signing` changes the HMACSHA256
+    /// signatures of the file (so `check` finds it stale) and no MD5 one.
+    #[test]
+    fn moving_a_signed_field_changes_the_vectors() {
+        let text = std::fs::read_to_string(crate::root().join(crate::SPEC)).unwrap();
+        let order = "            - app\n            - stream\n";
+        assert_eq!(
+            text.matches(order).count(),
+            1,
+            "the message lists app, then stream"
+        );
+        let moved = text.replace(order, "            - stream\n            - app\n");
+        let cases = |text: &str| -> Vec<Value> {
+            let doc = Document::parse(text, "test").unwrap();
+            let file: Value = serde_json::from_str(&rendition(&doc, "test").unwrap()).unwrap();
+            file["cases"].as_array().unwrap().clone()
+        };
+        let (before, after) = (cases(&text), cases(&moved));
+        let body = |c: &Value| serde_json::from_str::<Value>(c["body"].as_str().unwrap()).unwrap();
+        let sign = |c: &Value| body(c).get("auth_sign").cloned();
+        for (b, a) in before.iter().zip(&after) {
+            // Two fields that are both empty sign the same either way round.
+            let differ = body(b).get("app") != body(b).get("stream");
+            let signed_valid = b["expected"]["valid"] == json!(true) && sign(b).is_some() && differ;
+            match b["sign_type"].as_str() {
+                Some("HMACSHA256") if signed_valid => assert_ne!(sign(b), sign(a), "{}", b["name"]),
+                Some("MD5") => assert_eq!(sign(b), sign(a), "{}", b["name"]),
+                _ => {}
+            }
+        }
+    }
+
     #[test]
     fn a_wording_the_generator_does_not_know_is_refused() {
         let text = std::fs::read_to_string(crate::root().join(crate::SPEC)).unwrap();
