@@ -7,6 +7,7 @@
 //! widened constraints, new enum values, which strict clients refuse).
 
 mod schema;
+mod walk;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -159,12 +160,14 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
 }
 
 /// The order in which the sides are shown.
-const SIDES: [&str; 5] = [
+const SIDES: [&str; 7] = [
     "operation",
     "security",
+    "servers",
     "request",
     "response",
     "notification",
+    "document",
 ];
 
 /// Every change between two documents, in a stable order. An operation is
@@ -202,6 +205,7 @@ fn compare(old: &Document, new: &Document) -> Vec<Change> {
         d.push(&here, false, "operation-added", place(n) + " added");
     }
     security_schemes(&mut d);
+    walk::compare(&mut d);
     d.changes
 }
 
