@@ -568,6 +568,12 @@ fn every_mutation_gets_its_verdict() {
         corpus.mutations.len(),
         "mutation names are unique"
     );
+    let base = corpus.dir.join("base.json");
+    let unchanged = xtask_diff(&[base.clone(), base]);
+    assert!(
+        unchanged.is_empty(),
+        "the contract against itself: {unchanged:?}"
+    );
     let mut wrong = Vec::new();
     for m in &corpus.mutations {
         let changes = xtask_diff(&corpus.pair(m));

@@ -120,20 +120,87 @@ impl Source {
     }
 }
 
+/// How `cargo xtask diff` prints its report.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people at a terminal.
+    Text,
+    /// For tools: the fields documented in docs/reviewing.md.
+    Json,
+    /// For a pull-request comment.
+    Markdown,
+}
+
+/// The version of the JSON report's shape: raised only when a field
+/// changes meaning or goes away (docs/reviewing.md).
+const JSON_VERSION: u32 = 1;
+
 /// `cargo xtask diff`.
-pub fn run(old: Source, new: Source, json: bool, allow_breaking: bool) -> Result<()> {
+pub fn run(old: Source, new: Source, format: Format, allow_breaking: bool) -> Result<()> {
     let changes = compare(&old.load()?, &new.load()?);
     let breaking = changes.iter().filter(|c| c.breaking).count();
     let (old, new) = (old.label(), new.label());
-    if json {
-        let non_breaking = changes.len() - breaking;
-        let report = serde_json::json!({"old": old, "new": new, "breaking": breaking, "non_breaking": non_breaking, "changes": changes});
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", human(&old, &new, &changes));
+    match format {
+        Format::Json => {
+            let non_breaking = changes.len() - breaking;
+            let report = serde_json::json!({"version": JSON_VERSION, "old": old, "new": new, "breaking": breaking, "non_breaking": non_breaking, "changes": changes});
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Format::Text => print!("{}", human(&old, &new, &changes)),
+        Format::Markdown => print!("{}", markdown(&old, &new, &changes)),
     }
     ensure!(breaking == 0 || allow_breaking, "{breaking} breaking change(s) to the contract; pass --allow-breaking if they are intended (and record them in CHANGELOG.md)");
     Ok(())
+}
+
+/// The changes in the order the reports show them: breaking first, then
+/// by side.
+fn sorted(changes: &[Change]) -> Vec<&Change> {
+    let mut sorted: Vec<&Change> = changes.iter().collect();
+    sorted.sort_by_key(|c| (!c.breaking, SIDES.iter().position(|s| *s == c.side)));
+    sorted
+}
+
+/// A pull-request comment: a heading with the counts, a table of the
+/// breaking changes, and the others folded away.
+fn markdown(old: &str, new: &str, changes: &[Change]) -> String {
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    let not_breaking = changes.len() - breaking;
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out =
+        format!("### Contract changes: {breaking} breaking, {not_breaking} not breaking\n\n");
+    let _ = writeln!(out, "From {} to {}.", cell(old), cell(new));
+    let table = |out: &mut String, rows: &[&&Change]| {
+        let _ = writeln!(
+            out,
+            "\n| side | where | change | rule |\n| --- | --- | --- | --- |"
+        );
+        for c in rows {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | `{}` |",
+                c.side,
+                cell(&c.at),
+                cell(&c.message),
+                c.kind
+            );
+        }
+    };
+    let all = sorted(changes);
+    let (yes, no): (Vec<&&Change>, Vec<&&Change>) = all.iter().partition(|c| c.breaking);
+    if !yes.is_empty() {
+        let _ = writeln!(out, "\n**Breaking**");
+        table(&mut out, &yes);
+    }
+    if !no.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Not breaking ({not_breaking})</summary>"
+        );
+        table(&mut out, &no);
+        let _ = writeln!(out, "\n</details>");
+    }
+    out
 }
 
 /// The changes, breaking ones first, grouped by side.
@@ -142,10 +209,8 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
     let not_breaking = changes.len() - breaking;
     let mut out = format!("contract changes from {old} to {new}:\n");
     let _ = writeln!(out, "  {breaking} breaking, {not_breaking} not breaking");
-    let mut sorted: Vec<&Change> = changes.iter().collect();
-    sorted.sort_by_key(|c| (!c.breaking, SIDES.iter().position(|s| *s == c.side)));
     let mut group = None;
-    for c in sorted {
+    for c in sorted(changes) {
         if group != Some((c.breaking, c.side)) {
             let title = match c.breaking {
                 true => "BREAKING",
