@@ -124,6 +124,8 @@ fn rules_of(prefix: &str) -> String {
 const WIRE: &str = "oasdiff compares what goes over the wire";
 const EXTENSIONS: &str = "oasdiff does not read this project's x- extensions";
 const CALLBACKS: &str = "oasdiff has no callback checks (its Known Limitations; oasdiff#1161)";
+const DEFAULTS: &str = "oasdiff rates a changed request default as information at most (request-property-default-value-changed)";
+const OPTIONAL: &str = "oasdiff rates a removed optional response property as information (response-optional-property-removed)";
 const SILENT: &str = "oasdiff 1.39.0 reports nothing for this change";
 const SERVERS: &str = "oasdiff rates no server change as breaking";
 
@@ -162,7 +164,7 @@ fn corpus() -> Vec<Mutation> {
             why: "the service accepts one more value; no old request changes", oasdiff: None,
             apply: |d| push(d, &format!("{S}/SignType/enum"), json!("SHA256")) },
         Mutation { name: "request-default-changed", area: "requests", breaking: true, kind: "default-changed",
-            why: "requests that leave sign_type out now ask for another signing method", oasdiff: Some(SILENT),
+            why: "requests that leave sign_type out now ask for another signing method", oasdiff: Some(DEFAULTS),
             apply: |d| set(d, &format!("{REQUEST}/properties/sign_type/default"), json!("MD5")) },
         Mutation { name: "request-body-optional", area: "requests", breaking: false, kind: "body-optional",
             why: "every old request still carries a body the service accepts", oasdiff: None,
@@ -219,14 +221,14 @@ fn corpus() -> Vec<Mutation> {
             why: "limit accepts every value it did, and 0", oasdiff: None,
             apply: |d| shift(d, &format!("{S}/PageLimit/minimum"), -1) },
         Mutation { name: "parameter-default-changed", area: "parameters", breaking: true, kind: "default-changed",
-            why: "calls that leave limit out now get pages of another size", oasdiff: Some(SILENT),
+            why: "calls that leave limit out now get pages of another size", oasdiff: Some(DEFAULTS),
             apply: |d| shift(d, &format!("{S}/PageLimit/default"), 10) },
         Mutation { name: "path-parameter-description", area: "parameters", breaking: false, kind: "doc-changed",
             why: "text only", oasdiff: None,
             apply: |d| set(d, "/components/parameters/ConfigId/description", json!("The config's id.")) },
         // Responses: what clients read. Widening breaks.
         Mutation { name: "response-field-removed", area: "responses", breaking: true, kind: "property-removed",
-            why: "clients that read create_time no longer get it", oasdiff: Some(SILENT),
+            why: "clients that read create_time no longer get it", oasdiff: Some(OPTIONAL),
             apply: |d| remove(d, &format!("{CONFIG}/properties/create_time")) },
         Mutation { name: "response-field-optional", area: "responses", breaking: true, kind: "property-optional",
             why: "clients that rely on app being there may not get it", oasdiff: None,
@@ -235,13 +237,13 @@ fn corpus() -> Vec<Mutation> {
             why: "clients ignore fields they do not know (the contract's responses are open)", oasdiff: None,
             apply: |d| set(d, &format!("{CONFIG}/properties/region"), json!({"type": "string"})) },
         Mutation { name: "response-status-removed", area: "responses", breaking: true, kind: "status-removed",
-            why: "clients that handle 404 from show no longer get it", oasdiff: Some("oasdiff rates a removed response status as breaking only for success statuses"),
+            why: "clients that handle 404 from show no longer get it", oasdiff: Some("oasdiff rates a removed non-success status as information (response-non-success-status-removed)"),
             apply: |d| remove(d, &format!("{SHOW}/responses/404")) },
         Mutation { name: "response-status-added", area: "responses", breaking: false, kind: "status-added",
             why: "a new error status reads as the error body every status shares", oasdiff: None,
             apply: |d| set(d, &format!("{DELETE}/responses/409"), json!({"$ref": "#/components/responses/BadRequest"})) },
         Mutation { name: "response-header-removed", area: "responses", breaking: true, kind: "header-removed",
-            why: "clients that read X-request-id from a created config no longer get it", oasdiff: Some("oasdiff rates a removed response header as breaking only when it was required"),
+            why: "clients that read X-request-id from a created config no longer get it", oasdiff: Some("oasdiff rates a removed optional response header as information (optional-response-header-removed)"),
             apply: |d| remove(d, &format!("{CREATE}/responses/201/headers/X-request-id")) },
         Mutation { name: "response-extensible-value-added", area: "responses", breaking: false, kind: "extensible-enum-value-added",
             why: "sign_type is read as any string; the list only names the known values", oasdiff: None,
@@ -262,7 +264,7 @@ fn corpus() -> Vec<Mutation> {
             why: "the service accepts every id it did, and longer ones (responses carry id unconstrained)", oasdiff: None,
             apply: |d| shift(d, &format!("{S}/ConfigId/maxLength"), 128) },
         Mutation { name: "error-field-removed", area: "responses", breaking: true, kind: "property-removed",
-            why: "clients that read error_msg no longer get it", oasdiff: Some(SILENT),
+            why: "clients that read error_msg no longer get it", oasdiff: Some(OPTIONAL),
             apply: |d| remove(d, &format!("{S}/ErrorResponse/properties/error_msg")) },
         // Operations.
         Mutation { name: "operation-removed", area: "responses", breaking: true, kind: "operation-removed",
@@ -276,10 +278,10 @@ fn corpus() -> Vec<Mutation> {
                 set(d, &format!("{ITEM}/patch"), op)
             } },
         Mutation { name: "operation-id-changed", area: "requests", breaking: true, kind: "operation-id-changed",
-            why: "generated clients rename the method", oasdiff: Some("oasdiff reports a changed operationId as a warning, not an error"),
+            why: "generated clients rename the method", oasdiff: Some("oasdiff rates a changed operationId as information (api-operation-id-removed)"),
             apply: |d| set(d, &format!("{SHOW}/operationId"), json!("GetRecordCallbackConfig")) },
         Mutation { name: "operation-tag-changed", area: "requests", breaking: true, kind: "tags-changed",
-            why: "openapi-generator puts each tag's operations in a class of their own: show moves to another class", oasdiff: Some("oasdiff reports tag changes as information"),
+            why: "openapi-generator puts each tag's operations in a class of their own: show moves to another class", oasdiff: Some("oasdiff rates a removed tag as information (api-tag-removed)"),
             apply: |d| set(d, &format!("{SHOW}/tags"), json!(["Callbacks"])) },
         Mutation { name: "operation-deprecated", area: "requests", breaking: false, kind: "deprecated-changed",
             why: "a deprecation warns; every call still works", oasdiff: None,
