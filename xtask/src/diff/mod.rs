@@ -53,10 +53,12 @@ impl Loc {
     }
 
     /// Whether a change that narrows or widens what is allowed here breaks
-    /// its reader: narrowing breaks requests (the service reads them),
-    /// widening breaks responses and notifications (the client reads them).
+    /// its reader: narrowing breaks requests and what a notification's
+    /// receiver answers (the service reads them, the deployed writers no
+    /// longer fit), widening breaks responses and notifications (the client
+    /// and the receiver read them).
     fn breaks(&self, narrows: bool) -> bool {
-        narrows == (self.side == "request")
+        narrows == matches!(self.side, "request" | "receiver")
     }
 }
 
@@ -225,13 +227,14 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
 }
 
 /// The order in which the sides are shown.
-const SIDES: [&str; 7] = [
+const SIDES: [&str; 8] = [
     "operation",
     "security",
     "servers",
     "request",
     "response",
     "notification",
+    "receiver",
     "document",
 ];
 
@@ -445,6 +448,10 @@ fn callback(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
         let sides = [(d.old, o), (d.new, n)];
         let body = sides.map(|(doc, op)| one(doc, " body", op.get("requestBody")));
         members(d, "body", loc, body, content);
+        // What the receiver answers, which the service reads.
+        let answers = sides.map(|(doc, op)| named(doc, " {} answer", op.get("responses")));
+        let receiver = Loc::new("receiver", loc.at.clone());
+        members(d, "status", &receiver, answers, response_parts);
     });
 }
 

@@ -605,7 +605,9 @@ impl Walk<'_, '_> {
         match tokens.get(1).copied() {
             Some("paths") => {
                 let has = |t| tokens.contains(&t);
-                if has("callbacks") {
+                if has("callbacks") && has("responses") {
+                    "receiver"
+                } else if has("callbacks") {
                     "notification"
                 } else if has("responses") {
                     "response"
