@@ -454,6 +454,9 @@ fn corpus() -> Vec<Mutation> {
                 retarget(d, "#/components/schemas/PageLimit", "#/components/schemas/Limit");
                 Some(())
             } },
+        Mutation { name: "component-title-added", area: "names", breaking: false, kind: "doc-changed",
+            why: "generators name a schema under components by its key, not its title", oasdiff: None,
+            apply: |d| set(d, &format!("{S}/PageLimit/title"), json!("Page size")) },
         Mutation { name: "component-added", area: "names", breaking: false, kind: "component-added",
             why: "a new type; none is lost", oasdiff: None,
             apply: |d| set(d, &format!("{S}/Region"), json!({"type": "string"})) },

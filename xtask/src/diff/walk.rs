@@ -198,8 +198,17 @@ impl Walk<'_, '_> {
         if old == new {
             return;
         }
-        if ctx == Ctx::Schema {
+        // A schema under components is named by its key there.
+        let component = at.split('/').count() == 4 && at.starts_with("/components/schemas/");
+        if ctx == Ctx::Schema && !component {
             self.type_name(at, old, new);
+        } else if ctx == Ctx::Schema && old.get("title") != new.get("title") {
+            let (a, b) = (old.get("title"), new.get("title"));
+            let message = format!(
+                "`title` {}: the type keeps the name of its key under components",
+                changed(a, b)
+            );
+            self.push(&format!("{at}/title"), false, "doc-changed", message);
         }
         let keys: Vec<&str> = entries(Some(old))
             .chain(entries(Some(new)))
