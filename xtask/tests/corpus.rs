@@ -659,10 +659,12 @@ fn oasdiff_cross_check() {
         "| --- | --- | --- | --- | --- | --- |".to_owned(),
     ];
     let (mut agree, mut diff_only, mut oasdiff_only, mut unexplained) = (0, 0, 0, Vec::new());
+    let mut verdicts = Vec::new();
     for m in &corpus.mutations {
         let pair = corpus.pair(m);
         let ours = is_breaking(&xtask_diff(&pair));
         let (theirs, ids) = oasdiff(&bin, &pair);
+        verdicts.push((ours, theirs));
         let note = match (ours == theirs, m.oasdiff) {
             (true, None) => {
                 agree += 1;
@@ -703,6 +705,67 @@ fn oasdiff_cross_check() {
         ));
     }
     println!("{}", rows.join("\n"));
+    let summary = summary(&corpus.mutations, &verdicts);
+    println!("\nThe README's table:\n{}", summary.join("\n"));
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .unwrap();
+    for row in &summary {
+        if !readme.lines().any(|l| l.starts_with(row.as_str())) {
+            unexplained.push(format!(
+                "the README's table lacks the row `{row} ...|` (paste the rows above)"
+            ));
+        }
+    }
     println!("\n{} mutations: {agree} agree, {diff_only} breaking for diff only, {oasdiff_only} breaking for oasdiff only, {} unexplained", corpus.mutations.len(), unexplained.len());
     assert!(unexplained.is_empty(), "{}", unexplained.join("\n"));
+}
+
+/// The README's table: per group of areas, how many mutations, both
+/// breaking, both not, breaking for diff only, for oasdiff only (the row
+/// up to its last cell, the reason, which is the README's own).
+fn summary(mutations: &[Mutation], verdicts: &[(bool, bool)]) -> Vec<String> {
+    let groups: [(&str, &[&str]); 6] = [
+        (
+            "requests, parameters, responses",
+            &["requests", "parameters", "responses"],
+        ),
+        (
+            "notifications, receivers' answers, their discriminator",
+            &["notifications", "discriminator"],
+        ),
+        ("security", &["security"]),
+        ("servers", &["servers"]),
+        ("extensions, generated names", &["extensions", "names"]),
+        ("text, examples, links", &["document"]),
+    ];
+    let grouped: usize = groups
+        .iter()
+        .map(|(_, areas)| mutations.iter().filter(|m| areas.contains(&m.area)).count())
+        .sum();
+    assert_eq!(
+        grouped,
+        mutations.len(),
+        "every area belongs to a group of the README's table"
+    );
+    groups
+        .iter()
+        .map(|(label, areas)| {
+            let mut counts = [0; 4];
+            let mut n = 0;
+            for (m, (ours, theirs)) in mutations.iter().zip(verdicts) {
+                if areas.contains(&m.area) {
+                    n += 1;
+                    counts[match (ours, theirs) {
+                        (true, true) => 0,
+                        (false, false) => 1,
+                        (true, false) => 2,
+                        (false, true) => 3,
+                    }] += 1;
+                }
+            }
+            let [a, b, c, d] = counts;
+            format!("| {label} ({n}) | {a} | {b} | {c} | {d} |")
+        })
+        .collect()
 }
