@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Change, Differ};
+use super::{show, Change, Differ};
 use crate::document::{entries, escape, percent_decode, str_of, to_json, Document, Value, METHODS};
 
 /// What the object being walked is: it decides which keys the other rules
@@ -313,7 +313,9 @@ impl Walk<'_, '_> {
                 Some(n) => self.object(inner, &here, o, n),
                 None => {
                     // A schema whose name lives on as a title keeps its type.
-                    let titled = self.d.new.root.pointer_titles().contains(name);
+                    let mut names = BTreeSet::new();
+                    titles(&self.d.new.root, &mut names);
+                    let titled = names.contains(name);
                     let typed = inner == Ctx::Schema && !titled;
                     let why = match (typed, titled) {
                         (true, _) => "generated code loses the type named after it",
@@ -647,33 +649,22 @@ impl Walk<'_, '_> {
     }
 }
 
-/// Every `title` a schema of a document carries (`info`'s aside).
-trait Titles {
-    fn pointer_titles(&self) -> BTreeSet<String>;
-}
-
-impl Titles for Value {
-    fn pointer_titles(&self) -> BTreeSet<String> {
-        fn walk(v: &Value, out: &mut BTreeSet<String>) {
-            match v {
-                Value::Mapping(m) => {
-                    for (k, x) in m {
-                        match (k.as_str(), x.as_str()) {
-                            (Some("title"), Some(t)) => {
-                                out.insert(t.to_owned());
-                            }
-                            (Some("info" | "example" | "examples"), _) => {}
-                            _ => walk(x, out),
-                        }
+/// Every `title` in a document but `info`'s and the examples'.
+fn titles(v: &Value, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Mapping(m) => {
+            for (k, x) in m {
+                match (k.as_str(), x.as_str()) {
+                    (Some("title"), Some(t)) => {
+                        out.insert(t.to_owned());
                     }
+                    (Some("info" | "example" | "examples"), _) => {}
+                    _ => titles(x, out),
                 }
-                Value::Sequence(s) => s.iter().for_each(|x| walk(x, out)),
-                _ => {}
             }
         }
-        let mut out = BTreeSet::new();
-        walk(self, &mut out);
-        out
+        Value::Sequence(s) => s.iter().for_each(|x| titles(x, out)),
+        _ => {}
     }
 }
 
@@ -782,10 +773,6 @@ fn changed(a: Option<&Value>, b: Option<&Value>) -> String {
         (Some(a), Some(b)) => format!("changed from {} to {}", brief(a), brief(b)),
         (None, None) => "unchanged".to_owned(),
     }
-}
-
-fn show(v: Option<&Value>) -> String {
-    super::show(v)
 }
 
 /// A value as JSON, cut after 60 characters.
