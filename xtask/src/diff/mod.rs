@@ -5,6 +5,10 @@
 //! new required fields, removed enum values); the client reads responses and
 //! notifications, so what widens them breaks (removed or optional fields,
 //! widened constraints, new enum values, which strict clients refuse).
+//! The operations and schemas are compared here and in schema.rs; the rest
+//! of the document (extensions, the discriminator, servers, the names
+//! generators give, text) is walked in walk.rs. The JSON report's fields
+//! are documented in docs/reviewing.md.
 
 mod schema;
 mod walk;
@@ -23,11 +27,12 @@ use crate::SPEC;
 #[derive(Serialize)]
 struct Change {
     breaking: bool,
-    /// `operation`, `security`, `request`, `response` or `notification`.
+    /// One of [`SIDES`].
     side: &'static str,
     /// The rule (`property-removed`, ...).
     kind: String,
-    /// Where: `<operationId> 200 response body .list[].field`, ...
+    /// Where: `<operationId> 200 response body .list[].field`, ..., or a
+    /// JSON pointer for what walk.rs finds.
     at: String,
     message: String,
 }
