@@ -48,8 +48,9 @@ enum Command {
         /// The new document, as a file (default: the working tree's).
         #[arg(long)]
         new: Option<std::path::PathBuf>,
-        /// `text` for people, `json` for tools.
-        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        /// `text` for people, `json` for tools (its fields are documented in
+        /// docs/reviewing.md), `markdown` for a pull-request comment.
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "markdown"])]
         format: String,
         /// Exit 0 even when a change is breaking.
         #[arg(long)]
@@ -75,7 +76,12 @@ fn main() -> ExitCode {
                 None => diff::Source::File(old.expect("clap requires --base or --old")),
             };
             let new = new.map_or(diff::Source::WorkTree, diff::Source::File);
-            diff::run(old, new, format == "json", allow_breaking)
+            let format = match format.as_str() {
+                "json" => diff::Format::Json,
+                "markdown" => diff::Format::Markdown,
+                _ => diff::Format::Text,
+            };
+            diff::run(old, new, format, allow_breaking)
         }
     };
     match result {
