@@ -161,6 +161,53 @@ async fn proxy_signs_for_the_emulator_and_finds_nothing() {
     let run = proxy.stop();
     assert_clean(&run, &[SK, KEY, "Signature="]);
     assert_eq!(run.exchanges[0]["request"]["body"]["key"], "<redacted>");
+    same_as_kept_report(&run.stdout);
+}
+
+/// The report `cargo xtask observed` is tested with (xtask/src/observed.rs)
+/// is this run's: the two agree but for ids, times and request ids, and
+/// `UPDATE_REPORTS=1` rewrites it.
+fn same_as_kept_report(stdout: &str) {
+    let kept = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../test-support/reports/proxy-emulator.jsonl");
+    if std::env::var_os("UPDATE_REPORTS").is_some() {
+        std::fs::write(&kept, stdout).unwrap();
+    }
+    fn normalized(text: &str) -> Vec<Value> {
+        fn walk(v: &mut Value) {
+            match v {
+                Value::Object(fields) => {
+                    for (k, x) in fields.iter_mut() {
+                        if ["id", "create_time", "update_time", "request_id"].contains(&k.as_str())
+                        {
+                            *x = json!("<varies>");
+                        } else if k == "path" {
+                            let path = x.as_str().unwrap_or_default();
+                            *x = json!(path.split("/callbacks/").next().unwrap_or_default());
+                        } else {
+                            walk(x);
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter_mut().for_each(walk),
+                _ => {}
+            }
+        }
+        text.lines()
+            .map(|l| {
+                let mut v: Value = serde_json::from_str(l).unwrap();
+                walk(&mut v);
+                v
+            })
+            .collect()
+    }
+    let text = std::fs::read_to_string(&kept)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_REPORTS=1", kept.display()));
+    assert_eq!(
+        normalized(&text),
+        normalized(stdout),
+        "test-support/reports/proxy-emulator.jsonl is stale: run with UPDATE_REPORTS=1"
+    );
 }
 
 #[tokio::test]
