@@ -295,6 +295,7 @@ async fn proxy_reports_each_lie_once_at_its_pointer() {
     let proxy = Proxy::start(&upstream, &[]);
     let http = reqwest::Client::new();
     let base = format!("{}/v1/{PROJECT}/record/callbacks", proxy.base);
+    let long_id: &str = Box::leak(format!("/{}", "x".repeat(129)).into_boxed_str());
     let cases = [
         ("/no-id", "/response/body/id", "required", true),
         (
@@ -318,6 +319,8 @@ async fn proxy_reports_each_lie_once_at_its_pointer() {
             "error-code",
             false,
         ),
+        // Strict on requests: an id longer than the contract's 128.
+        (long_id, "/request/params/id", "maxLength", true),
     ];
     for (tail, ..) in cases {
         let direct = http
@@ -359,7 +362,7 @@ async fn proxy_reports_each_lie_once_at_its_pointer() {
     }
     assert_eq!(
         run.summary,
-        json!({"exchanges": 7, "findings": 7, "breaking": 4})
+        json!({"exchanges": 8, "findings": 8, "breaking": 5})
     );
     assert!(!run.success, "a breaking finding fails the run");
     assert!(!run.stdout.contains("MIICallerToken") && !run.stderr.contains("MIICallerToken"));

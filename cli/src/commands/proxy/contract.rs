@@ -81,6 +81,7 @@ struct Operation {
     id: String,
     method: String,
     segments: Vec<String>,
+    path: Vec<(String, Schema)>,
     query: Vec<(String, Schema)>,
     body: Option<Schema>,
     /// By status key as written (`201`, `4XX`, `default`).
@@ -95,6 +96,15 @@ pub struct Matched<'c> {
 impl Matched<'_> {
     pub fn id(&self) -> &str {
         &self.op.id
+    }
+
+    /// The path parameters of `path` (decoded), by the operation's template.
+    pub fn path_params(&self, path: &str) -> Vec<(String, String)> {
+        let pairs = self.op.segments.iter().zip(path.split('/'));
+        pairs
+            .filter(|(t, _)| t.starts_with('{') && t.ends_with('}'))
+            .map(|(t, s)| (t[1..t.len() - 1].to_owned(), percent_decode(s)))
+            .collect()
     }
 }
 
@@ -162,11 +172,13 @@ impl Contract {
                 let Some(op) = item.get(method) else { continue };
                 let params = item["parameters"].as_array().into_iter().flatten();
                 let own = op["parameters"].as_array().into_iter().flatten();
-                let mut query = Vec::new();
+                let (mut path_params, mut query) = (Vec::new(), Vec::new());
                 for p in params.chain(own).map(|p| self.resolve(p)) {
-                    if p["in"] == "query" {
-                        let name = p["name"].as_str().unwrap_or_default().to_owned();
-                        query.push((name, compile(&self.doc, &p["schema"])?));
+                    let name = p["name"].as_str().unwrap_or_default().to_owned();
+                    match p["in"].as_str() {
+                        Some("query") => query.push((name, compile(&self.doc, &p["schema"])?)),
+                        Some("path") => path_params.push((name, compile(&self.doc, &p["schema"])?)),
+                        _ => {}
                     }
                 }
                 let body = match op.get("requestBody").map(|b| self.resolve(b)) {
@@ -199,6 +211,7 @@ impl Contract {
                     id: op["operationId"].as_str().unwrap_or(path).to_owned(),
                     method: method.to_ascii_uppercase(),
                     segments: path.split('/').map(str::to_owned).collect(),
+                    path: path_params,
                     query,
                     body,
                     responses,
@@ -221,15 +234,23 @@ impl Contract {
         Some(Matched { op })
     }
 
-    /// What is wrong with a request: its query parameters (as text,
-    /// read as the schema's type) and its JSON body.
+    /// What is wrong with a request: its path and query parameters (as
+    /// text, read as the schema's type) and its JSON body.
     pub fn check_request(
         &self,
         m: &Matched<'_>,
+        params: &[(String, String)],
         query: &[(String, String)],
         body: &[u8],
     ) -> Vec<Finding> {
         let mut out = Vec::new();
+        for (name, value) in params {
+            if let Some((_, schema)) = m.op.path.iter().find(|(n, _)| n == name) {
+                let at = format!("/request/params/{}", escape(name));
+                let value = Json::String(value.clone());
+                out.extend(self.validate(schema, &value, &at, Side::Request));
+            }
+        }
         for (name, value) in query {
             let at = format!("/request/query/{}", escape(name));
             let Some((_, schema)) = m.op.query.iter().find(|(n, _)| n == name) else {

@@ -228,8 +228,12 @@ async fn exchange(State(proxy): State<Arc<Proxy>>, request: Request<Body>) -> Re
         })
         .unwrap_or_default();
     let matched = proxy.contract.operation(parts.method.as_str(), &path);
+    let params = matched
+        .as_ref()
+        .map(|m| m.path_params(&path))
+        .unwrap_or_default();
     let mut findings = match &matched {
-        Some(m) => proxy.contract.check_request(m, &query, &body),
+        Some(m) => proxy.contract.check_request(m, &params, &query, &body),
         None => vec![Finding {
             pointer: "/request/path".into(),
             rule: "operation".into(),
@@ -318,7 +322,8 @@ async fn exchange(State(proxy): State<Arc<Proxy>>, request: Request<Body>) -> Re
         "request": {
             "method": parts.method.as_str(),
             "path": path,
-            "query": Json::Object(query.into_iter().map(|(k, v)| (k, Json::String(v))).collect()),
+            "params": object(params),
+            "query": object(query),
             "body": redacted(serde_json::from_slice(&body).ok()),
         },
         "response": {
@@ -365,6 +370,16 @@ pub fn redacted(body: Option<Json>) -> Json {
     let mut body = body.unwrap_or(Json::Null);
     walk(&mut body);
     body
+}
+
+/// Name-value pairs as a JSON object of strings.
+fn object(pairs: Vec<(String, String)>) -> Json {
+    Json::Object(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (k, Json::String(v)))
+            .collect(),
+    )
 }
 
 fn plain(status: StatusCode, message: &str) -> Response<Body> {
