@@ -9,6 +9,7 @@ mod check;
 mod diff;
 mod docs;
 mod document;
+mod observed;
 use live_record_callbacks_codegen::progenitor_rules;
 
 /// Checks and publishes the OpenAPI contract of live-record-callbacks.
@@ -56,6 +57,20 @@ enum Command {
         #[arg(long)]
         allow_breaking: bool,
     },
+    /// Turn `live-record-callbacks proxy` and `verify --audit` reports into
+    /// candidate documented examples under openapi/documented/ (redacted),
+    /// for `check` to validate.
+    Observed {
+        /// Report files (JSON lines).
+        #[arg(required = true)]
+        reports: Vec<std::path::PathBuf>,
+        /// The day the reports were made, YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+        /// Write into this directory instead of openapi/documented/.
+        #[arg(long)]
+        into: Option<std::path::PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -83,6 +98,11 @@ fn main() -> ExitCode {
             };
             diff::run(old, new, format, allow_breaking)
         }
+        Command::Observed {
+            reports,
+            date,
+            into,
+        } => observed::run(&reports, date, into),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,8 @@
 //! The command line's integration tests in one test binary (one link
 //! instead of one per file): `trigger` and `verify`, the `configs`
-//! commands, and the snapshot of the generated commands.
+//! commands, `proxy`, and the snapshot of the generated commands.
 
 mod cli;
 mod configs;
+mod proxy;
 mod snapshot;
