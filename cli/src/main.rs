@@ -34,6 +34,7 @@ enum Command {
     Emulate(commands::emulate::Args),
     Trigger(commands::trigger::Args),
     Verify(commands::verify::Args),
+    Proxy(commands::proxy::Args),
 }
 
 #[tokio::main]
@@ -56,6 +57,7 @@ async fn main() -> ExitCode {
         Command::Emulate(args) => commands::emulate::run(args).await,
         Command::Trigger(args) => commands::trigger::run(args).await,
         Command::Verify(args) => commands::verify::run(args),
+        Command::Proxy(args) => commands::proxy::run(args).await,
     };
     match result {
         Ok(code) => code,

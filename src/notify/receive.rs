@@ -28,6 +28,19 @@ impl ReceiveError {
             Self::Verify(_) => 401,
         }
     }
+
+    /// The reason's name, for logs and metrics: the variant's name in
+    /// snake_case (`too_large`, `invalid`, `missing_signature`,
+    /// `missing_timestamp`, `malformed_signature`, `mismatch`, `stale`,
+    /// `future`). The published signature vectors and the verifiers of
+    /// other languages use the same names.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Parse(ParseError::TooLarge { .. }) => "too_large",
+            Self::Parse(ParseError::Invalid(_)) => "invalid",
+            Self::Verify(e) => e.reason(),
+        }
+    }
 }
 
 /// What a [`Receiver`] made of one request.

@@ -80,6 +80,21 @@ pub enum NotificationVerifyError {
     },
 }
 
+impl NotificationVerifyError {
+    /// The check's name, the variant's in snake_case (see
+    /// [`ReceiveError::reason`]).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::MissingSignature => "missing_signature",
+            Self::MissingTimestamp => "missing_timestamp",
+            Self::MalformedSignature { .. } => "malformed_signature",
+            Self::Mismatch { .. } => "mismatch",
+            Self::Stale { .. } => "stale",
+            Self::Future { .. } => "future",
+        }
+    }
+}
+
 /// Checks the signatures of notifications for one config.
 ///
 /// Built with the config's `sign_type` and key; add the previous key with

@@ -18,3 +18,4 @@ mod secret;
 mod signing;
 mod snapshot;
 mod tolerance;
+mod vectors;

@@ -9,6 +9,7 @@ mod check;
 mod diff;
 mod docs;
 mod document;
+mod observed;
 use live_record_callbacks_codegen::progenitor_rules;
 
 /// Checks and publishes the OpenAPI contract of live-record-callbacks.
@@ -48,12 +49,27 @@ enum Command {
         /// The new document, as a file (default: the working tree's).
         #[arg(long)]
         new: Option<std::path::PathBuf>,
-        /// `text` for people, `json` for tools.
-        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        /// `text` for people, `json` for tools (its fields are documented in
+        /// docs/reviewing.md), `markdown` for a pull-request comment.
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "markdown"])]
         format: String,
         /// Exit 0 even when a change is breaking.
         #[arg(long)]
         allow_breaking: bool,
+    },
+    /// Turn `live-record-callbacks proxy` and `verify --audit` reports into
+    /// candidate documented examples under openapi/documented/ (redacted),
+    /// for `check` to validate.
+    Observed {
+        /// Report files (JSON lines).
+        #[arg(required = true)]
+        reports: Vec<std::path::PathBuf>,
+        /// The day the reports were made, YYYY-MM-DD (default: today, UTC).
+        #[arg(long)]
+        date: Option<String>,
+        /// Write into this directory instead of openapi/documented/.
+        #[arg(long)]
+        into: Option<std::path::PathBuf>,
     },
 }
 
@@ -75,8 +91,18 @@ fn main() -> ExitCode {
                 None => diff::Source::File(old.expect("clap requires --base or --old")),
             };
             let new = new.map_or(diff::Source::WorkTree, diff::Source::File);
-            diff::run(old, new, format == "json", allow_breaking)
+            let format = match format.as_str() {
+                "json" => diff::Format::Json,
+                "markdown" => diff::Format::Markdown,
+                _ => diff::Format::Text,
+            };
+            diff::run(old, new, format, allow_breaking)
         }
+        Command::Observed {
+            reports,
+            date,
+            into,
+        } => observed::run(&reports, date, into),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

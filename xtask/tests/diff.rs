@@ -64,3 +64,58 @@ fn every_pair_reports_the_expected_changes() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The Markdown report holds what the JSON one does: the counts in its
+/// heading, one table row per change (breaking ones in the first table),
+/// each with its rule; and the JSON report names its shape's version.
+#[test]
+fn markdown_report_matches_json() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/diff");
+    for case in dir.read_dir().unwrap().map(|e| e.unwrap().path()) {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let json = diff(&case, &["--format", "json", "--allow-breaking"]);
+        let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        assert_eq!(report["version"], 1, "{name}");
+        let changes = report["changes"].as_array().unwrap();
+        let md = diff(&case, &["--format", "markdown", "--allow-breaking"]);
+        let md = String::from_utf8(md.stdout).unwrap();
+        let heading = format!(
+            "### Contract changes: {} breaking, {} not breaking\n",
+            report["breaking"], report["non_breaking"]
+        );
+        assert!(md.starts_with(&heading), "{name}: {md}");
+        // Each row as (breaking, side, at, rule): the breaking table comes
+        // before the folded one.
+        let folded = md.find("<details>").unwrap_or(md.len());
+        let mut rows: Vec<(bool, String, String, String)> = Vec::new();
+        let mut offset = 0;
+        for line in md.lines() {
+            let here = offset;
+            offset += line.len() + 1;
+            if !line.starts_with("| ") || line.starts_with("| side") || line.starts_with("| ---") {
+                continue;
+            }
+            let cells: Vec<&str> = line.trim_matches('|').split(" | ").map(str::trim).collect();
+            let [side, at, _, rule] = cells[..] else {
+                panic!("{name}: a row of four cells: {line}")
+            };
+            let unquote = |s: &str| s.trim_matches('`').to_owned();
+            rows.push((here < folded, side.to_owned(), unquote(at), unquote(rule)));
+        }
+        let mut expected: Vec<(bool, String, String, String)> = changes
+            .iter()
+            .map(|c| {
+                let s = |k: &str| c[k].as_str().unwrap().to_owned();
+                (c["breaking"] == true, s("side"), s("at"), s("kind"))
+            })
+            .collect();
+        rows.sort();
+        expected.sort();
+        assert_eq!(rows, expected, "{name}: {md}");
+        assert_eq!(
+            md.contains("**Breaking**"),
+            report["breaking"] != 0,
+            "{name}"
+        );
+    }
+}

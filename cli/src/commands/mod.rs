@@ -3,6 +3,7 @@
 
 pub mod configs;
 pub mod emulate;
+pub mod proxy;
 pub mod trigger;
 pub mod verify;
 

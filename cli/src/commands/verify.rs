@@ -15,7 +15,8 @@ use crate::values;
 
 /// Verify a notification read from standard input, and say why not.
 ///
-/// Exits 0 when it verifies, 1 when it does not, 2 on bad input.
+/// Exits 0 when it verifies, 1 when it does not (or, with --audit, when
+/// it breaks the contract), 2 on bad input.
 #[derive(clap::Args)]
 pub struct Args {
     /// The config's key (letters and digits, at least 32). Repeat it to
@@ -43,6 +44,10 @@ pub struct Args {
     /// ahead; keep this at least as long as that expiry.
     #[arg(long, default_value_t = TIMESTAMP_FUTURE_BOUND.as_secs())]
     future_bound: u64,
+    /// Also print, as one JSON line, how the notification departs from the
+    /// contract (the findings of `proxy`, pointers into that line).
+    #[arg(long)]
+    audit: bool,
 }
 
 /// The sign type a config has when its request leaves it out: the
@@ -72,9 +77,18 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
     std::io::stdin()
         .read_to_end(&mut body)
         .map_err(|e| format!("reading standard input: {e}"))?;
-    let notification =
-        notify::parse(&body).map_err(|e| format!("not a recording notification: {e}"))?;
-    match verifier.verify(&notification) {
+    let notification = match notify::parse(&body) {
+        Ok(n) => n,
+        // The audit says where the body departs from the contract.
+        Err(e) if args.audit => {
+            println!("unreadable: {e}");
+            audit(&body, Err(format!("not verified: {e}")))?;
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(format!("not a recording notification: {e}")),
+    };
+    let verdict = verifier.verify(&notification);
+    let code = match &verdict {
         Ok(()) => {
             match &notification {
                 Notification::Known(n) => println!(
@@ -104,5 +118,28 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
             println!("invalid: {e}");
             Ok(ExitCode::FAILURE)
         }
+    };
+    let verdict = verdict.map_err(|e| format!("invalid: {e}"));
+    if args.audit && audit(&body, verdict)? {
+        return Ok(ExitCode::FAILURE);
     }
+    code
+}
+
+/// Prints the audit line of a notification (its body with the signature
+/// redacted, the verdict, the findings); says whether any breaks the
+/// contract.
+fn audit(body: &[u8], verdict: Result<(), String>) -> Result<bool, String> {
+    let contract = super::proxy::contract::Contract::built_in()?;
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
+    let findings = contract.check_notification(&value, "/notification");
+    let breaks = findings.iter().any(|f| f.breaks);
+    let line = serde_json::json!({
+        "notification": super::proxy::redacted(Some(value)),
+        "signature": verdict.err().unwrap_or_else(|| "valid".to_owned()),
+        "findings": findings,
+    });
+    println!("{line}");
+    Ok(breaks)
 }

@@ -417,7 +417,7 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     };
     let bad_app = file(
         "bad-app.json",
-        r#"{"publish_domain": "push.example.com", "app": "a*b"}"#,
+        r#"{"publish_domain": "push.example.com", "app": "a\u0007b"}"#,
     );
     let typo = file(
         "typo.json",
@@ -432,8 +432,8 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     let refusals = [
         (
             "create",
-            vec!["--publish-domain", domain, "--app", "a*b"],
-            "--app: invalid value 'a*b'",
+            vec!["--publish-domain", domain, "--app", "a\u{7}b"],
+            "--app: invalid value 'a\u{7}b'",
         ),
         (
             "create",

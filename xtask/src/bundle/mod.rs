@@ -1,7 +1,8 @@
 //! `cargo xtask bundle`: the files other tools import, generated from the
 //! handwritten 3.0.3 source: the same document as JSON, the 3.1 rendition
 //! ([`rendition31`]) as YAML and JSON, the dereferenced one ([`mod@deref`])
-//! and the Postman collection ([`postman`]), all under `openapi/published/`,
+//! the Postman collection ([`postman`]) and the notification signature
+//! vectors ([`vectors`]), all under `openapi/published/`,
 //! apart from the handwritten source. The source's mappings keep their order
 //! (`serde_yaml`), so an unchanged source regenerates the same bytes.
 
@@ -13,6 +14,7 @@ use crate::SPEC;
 pub mod deref;
 pub mod postman;
 pub mod rendition31;
+pub mod vectors;
 
 /// What every rendition says about where it comes from.
 pub const GENERATED_BY: &str =
@@ -45,6 +47,7 @@ pub fn renditions() -> Result<Vec<Rendition>> {
         ),
         (deref::PATH, deref),
         (postman::PATH, postman::collection(&source)?),
+        (vectors::PATH, vectors::rendition(&source, GENERATED_BY)?),
     ];
     let files = files.map(|(path, contents)| Rendition { path, contents });
     Ok(files.into())

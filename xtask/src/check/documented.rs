@@ -13,6 +13,7 @@
 //!   of a path or query parameter and is read as the schema's type).
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use serde::Deserialize;
@@ -61,8 +62,13 @@ pub struct Discrepancy {
 /// discrepancies.yaml says why. Returns how many hold, and how many of
 /// those are notifications.
 pub fn check(c: &mut Check, doc: &Document) -> Result<(usize, usize)> {
-    let (entries, discrepancies) = load()?;
-    for file in unlisted(&entries)? {
+    check_in(c, doc, &crate::root().join(DIR))
+}
+
+/// [`check`] on the documented examples of `dir` (a copy, in tests).
+pub fn check_in(c: &mut Check, doc: &Document, dir: &Path) -> Result<(usize, usize)> {
+    let (entries, discrepancies) = load(dir)?;
+    for file in unlisted(dir, &entries)? {
         let problem = format!(
             "{DIR}/{file} is not listed in {DIR}/index.yaml, so nothing checks it: list it"
         );
@@ -73,7 +79,7 @@ pub fn check(c: &mut Check, doc: &Document) -> Result<(usize, usize)> {
     let mut notifications = 0;
     for entry in &entries {
         let file = &entry.file;
-        let found = entry.value().and_then(|v| entry.disagreements(doc, &v));
+        let found = entry.value(dir).and_then(|v| entry.disagreements(doc, &v));
         let disagreements = match found {
             Ok(d) => d,
             Err(e) => {
@@ -128,11 +134,12 @@ pub fn check(c: &mut Check, doc: &Document) -> Result<(usize, usize)> {
     Ok((agree + known, notifications))
 }
 
-pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
-    let entries: Vec<Entry> = serde_yaml::from_str(&read("index.yaml")?)
+pub fn load(dir: &Path) -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
+    let entries: Vec<Entry> = serde_yaml::from_str(&read(dir, "index.yaml")?)
         .with_context(|| format!("parsing {DIR}/index.yaml"))?;
-    let discrepancies: Vec<Discrepancy> = serde_yaml::from_str(&read("discrepancies.yaml")?)
-        .with_context(|| format!("parsing {DIR}/discrepancies.yaml"))?;
+    let discrepancies: Vec<Discrepancy> =
+        serde_yaml::from_str(&read(dir, "discrepancies.yaml")?)
+            .with_context(|| format!("parsing {DIR}/discrepancies.yaml"))?;
     for d in &discrepancies {
         if d.reason.trim().is_empty() || d.contract.trim().is_empty() || d.documented.is_empty() {
             bail!("{DIR}/discrepancies.yaml: the entry for {} {} must say what is documented, what the contract says and why", d.file, d.pointer);
@@ -148,17 +155,16 @@ pub fn load() -> Result<(Vec<Entry>, Vec<Discrepancy>)> {
 }
 
 /// A file of the directory.
-fn read(name: &str) -> Result<String> {
-    let path = crate::root().join(DIR).join(name);
-    std::fs::read_to_string(path).with_context(|| format!("reading {DIR}/{name}"))
+fn read(dir: &Path, name: &str) -> Result<String> {
+    std::fs::read_to_string(dir.join(name)).with_context(|| format!("reading {DIR}/{name}"))
 }
 
 /// The files in the directory that index.yaml does not list (so nothing
 /// checks them).
-pub fn unlisted(entries: &[Entry]) -> Result<Vec<String>> {
+pub fn unlisted(dir: &Path, entries: &[Entry]) -> Result<Vec<String>> {
     let listed: BTreeSet<&str> = entries.iter().map(|e| e.file.as_str()).collect();
     let mut out = Vec::new();
-    for f in std::fs::read_dir(crate::root().join(DIR)).with_context(|| format!("listing {DIR}"))? {
+    for f in std::fs::read_dir(dir).with_context(|| format!("listing {DIR}"))? {
         let name = f?.file_name().to_string_lossy().into_owned();
         if name.ends_with(".json") && !listed.contains(name.as_str()) {
             out.push(name);
@@ -169,8 +175,8 @@ pub fn unlisted(entries: &[Entry]) -> Result<Vec<String>> {
 }
 
 impl Entry {
-    fn value(&self) -> Result<Json> {
-        let text = read(&self.file)?;
+    fn value(&self, dir: &Path) -> Result<Json> {
+        let text = read(dir, &self.file)?;
         serde_json::from_str(&text).with_context(|| format!("{DIR}/{} is not JSON", self.file))
     }
 

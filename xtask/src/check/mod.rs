@@ -194,7 +194,7 @@ fn published(c: &mut Check) -> Result<()> {
         c.problem("bundle", format!("{s}; run `{}`", crate::bundle::REFRESH));
     }
     c.line(format!(
-        "renditions (JSON, OpenAPI 3.1): {}",
+        "published files (JSON, OpenAPI 3.1, deref, Postman, notification vectors): {}",
         state(stale.is_empty())
     ));
     let reference = crate::docs::stale()?;

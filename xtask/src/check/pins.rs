@@ -1,7 +1,8 @@
 //! No command or version in the docs disagrees with what CI pins.
 //!
 //! The pins are read where CI reads them: `.ci/tools/package.json` (the npm
-//! tools), `.ci/tools/requirements*.txt` (`name==version`), the root
+//! tools), `.ci/tools/requirements*.txt` (`name==version`), the `tool`s of
+//! the Go modules `.ci/tools/*/go.mod` (by their last path element), the root
 //! Cargo.toml's `rust-version` (`[package]` or `[workspace.package]`) and
 //! every `=`-pinned `progenitor` in the workspace's Cargo.toml files. Every
 //! Markdown file the project publishes (`*.md` at the root, `docs/*.md`
@@ -190,6 +191,38 @@ pub fn pins(root: &Path) -> Result<BTreeMap<String, Vec<Pin>>> {
             if let Some((pkg, version)) = line.split_once("==") {
                 let pkg = pkg.split('[').next().unwrap_or(pkg).trim();
                 add(&pypi_name(pkg), version.trim(), &file);
+            }
+        }
+    }
+
+    // Go tools: each `tool` of a module under .ci/tools/, at the version
+    // its `require` gives, by its last path element (`oasdiff`).
+    let mut modules: Vec<String> = read_dir_names(&tools)
+        .into_iter()
+        .filter(|d| tools.join(d).join("go.mod").is_file())
+        .collect();
+    modules.sort();
+    for dir in modules {
+        let file = format!(".ci/tools/{dir}/go.mod");
+        let text =
+            std::fs::read_to_string(root.join(&file)).with_context(|| format!("reading {file}"))?;
+        let words = |line: &str| -> Vec<String> {
+            let line = line.split("//").next().unwrap_or("");
+            line.split_whitespace().map(str::to_owned).collect()
+        };
+        let lines: Vec<Vec<String>> = text.lines().map(words).collect();
+        for tool in lines.iter().filter_map(|w| match &w[..] {
+            [t, path] if t == "tool" => Some(path),
+            _ => None,
+        }) {
+            let required = lines.iter().find_map(|w| match &w[..] {
+                [r, path, v] if r == "require" && path == tool => Some(v),
+                [path, v] if path == tool => Some(v),
+                _ => None,
+            });
+            if let Some(v) = required {
+                let name = tool.rsplit('/').next().unwrap_or(tool);
+                add(name, v.trim_start_matches('v'), &file);
             }
         }
     }
@@ -478,6 +511,8 @@ mod tests {
         assert_eq!(r.pins["progenitor"][0].file, "codegen/Cargo.toml");
         assert_eq!(r.pins["openapi-generator-cli"][0].version, "7.26.0");
         assert_eq!(r.pins["pyyaml"][0].file, ".ci/tools/requirements.txt");
+        assert_eq!(r.pins["oasdiff"][0].version, "1.39.0");
+        assert_eq!(r.pins["oasdiff"][0].file, ".ci/tools/oasdiff/go.mod");
         let texts: Vec<&str> = r.mentions.iter().map(|m| m.text.as_str()).collect();
         assert_eq!(
             texts,
@@ -493,12 +528,13 @@ mod tests {
                 "PyYAML==6.0.4",
                 "pydantic==2.14.4",
                 "Redocly 2.77.0",
+                "oasdiff v1.39.0",
             ],
         );
         assert_eq!(r.files, 3, "README.md, CHANGELOG.md, docs/guide.md");
         assert_eq!(
             r.summary(),
-            "pins: 11 mentions in 3 files agree with the pins (11 tools pinned by CI; \
+            "pins: 12 mentions in 3 files agree with the pins (12 tools pinned by CI; \
              3 Markdown files scanned); the README's test command `cargo test --workspace` \
              is run by .ci/run"
         );
@@ -518,11 +554,13 @@ mod tests {
                  change the mention to 6.2.2, or the pin in .ci/tools/package.json if CI should move",
                 "README.md:10: `pydantic==2.13.0` disagrees with CI's pin pydantic 2.14.4 (.ci/tools/requirements.txt); \
                  change the mention to 2.14.4, or the pin in .ci/tools/requirements.txt if CI should move",
+                "README.md:12: `oasdiff v1.38.0` disagrees with CI's pin oasdiff 1.39.0 (.ci/tools/oasdiff/go.mod); \
+                 change the mention to 1.39.0, or the pin in .ci/tools/oasdiff/go.mod if CI should move",
                 "README.md:5: the test command `cargo test --workspace` is not run by .ci/run; \
                  run it there, or give the command CI runs in the README",
             ],
         );
-        assert!(r.summary().contains(", 3 DISAGREE"), "{}", r.summary());
+        assert!(r.summary().contains(", 4 DISAGREE"), "{}", r.summary());
     }
 
     #[test]

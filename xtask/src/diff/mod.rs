@@ -5,8 +5,13 @@
 //! new required fields, removed enum values); the client reads responses and
 //! notifications, so what widens them breaks (removed or optional fields,
 //! widened constraints, new enum values, which strict clients refuse).
+//! The operations and schemas are compared here and in schema.rs; the rest
+//! of the document (extensions, the discriminator, servers, the names
+//! generators give, text) is walked in walk.rs. The JSON report's fields
+//! are documented in docs/reviewing.md.
 
 mod schema;
+mod walk;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -22,11 +27,12 @@ use crate::SPEC;
 #[derive(Serialize)]
 struct Change {
     breaking: bool,
-    /// `operation`, `security`, `request`, `response` or `notification`.
+    /// One of [`SIDES`].
     side: &'static str,
     /// The rule (`property-removed`, ...).
     kind: String,
-    /// Where: `<operationId> 200 response body .list[].field`, ...
+    /// Where: `<operationId> 200 response body .list[].field`, ..., or a
+    /// JSON pointer for what walk.rs finds.
     at: String,
     message: String,
 }
@@ -52,10 +58,12 @@ impl Loc {
     }
 
     /// Whether a change that narrows or widens what is allowed here breaks
-    /// its reader: narrowing breaks requests (the service reads them),
-    /// widening breaks responses and notifications (the client reads them).
+    /// its reader: narrowing breaks requests and what a notification's
+    /// receiver answers (the service reads them, the deployed writers no
+    /// longer fit), widening breaks responses and notifications (the client
+    /// and the receiver read them).
     fn breaks(&self, narrows: bool) -> bool {
-        narrows == (self.side == "request")
+        narrows == matches!(self.side, "request" | "receiver")
     }
 }
 
@@ -119,20 +127,87 @@ impl Source {
     }
 }
 
+/// How `cargo xtask diff` prints its report.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// For people at a terminal.
+    Text,
+    /// For tools: the fields documented in docs/reviewing.md.
+    Json,
+    /// For a pull-request comment.
+    Markdown,
+}
+
+/// The version of the JSON report's shape: raised only when a field
+/// changes meaning or goes away (docs/reviewing.md).
+const JSON_VERSION: u32 = 1;
+
 /// `cargo xtask diff`.
-pub fn run(old: Source, new: Source, json: bool, allow_breaking: bool) -> Result<()> {
+pub fn run(old: Source, new: Source, format: Format, allow_breaking: bool) -> Result<()> {
     let changes = compare(&old.load()?, &new.load()?);
     let breaking = changes.iter().filter(|c| c.breaking).count();
     let (old, new) = (old.label(), new.label());
-    if json {
-        let non_breaking = changes.len() - breaking;
-        let report = serde_json::json!({"old": old, "new": new, "breaking": breaking, "non_breaking": non_breaking, "changes": changes});
-        println!("{}", serde_json::to_string_pretty(&report)?);
-    } else {
-        print!("{}", human(&old, &new, &changes));
+    match format {
+        Format::Json => {
+            let non_breaking = changes.len() - breaking;
+            let report = serde_json::json!({"version": JSON_VERSION, "old": old, "new": new, "breaking": breaking, "non_breaking": non_breaking, "changes": changes});
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+        Format::Text => print!("{}", human(&old, &new, &changes)),
+        Format::Markdown => print!("{}", markdown(&old, &new, &changes)),
     }
     ensure!(breaking == 0 || allow_breaking, "{breaking} breaking change(s) to the contract; pass --allow-breaking if they are intended (and record them in CHANGELOG.md)");
     Ok(())
+}
+
+/// The changes in the order the reports show them: breaking first, then
+/// by side.
+fn sorted(changes: &[Change]) -> Vec<&Change> {
+    let mut sorted: Vec<&Change> = changes.iter().collect();
+    sorted.sort_by_key(|c| (!c.breaking, SIDES.iter().position(|s| *s == c.side)));
+    sorted
+}
+
+/// A pull-request comment: a heading with the counts, a table of the
+/// breaking changes, and the others folded away.
+fn markdown(old: &str, new: &str, changes: &[Change]) -> String {
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    let not_breaking = changes.len() - breaking;
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out =
+        format!("### Contract changes: {breaking} breaking, {not_breaking} not breaking\n\n");
+    let _ = writeln!(out, "From {} to {}.", cell(old), cell(new));
+    let table = |out: &mut String, rows: &[&&Change]| {
+        let _ = writeln!(
+            out,
+            "\n| side | where | change | rule |\n| --- | --- | --- | --- |"
+        );
+        for c in rows {
+            let _ = writeln!(
+                out,
+                "| {} | `{}` | {} | `{}` |",
+                c.side,
+                cell(&c.at),
+                cell(&c.message),
+                c.kind
+            );
+        }
+    };
+    let all = sorted(changes);
+    let (yes, no): (Vec<&&Change>, Vec<&&Change>) = all.iter().partition(|c| c.breaking);
+    if !yes.is_empty() {
+        let _ = writeln!(out, "\n**Breaking**");
+        table(&mut out, &yes);
+    }
+    if !no.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Not breaking ({not_breaking})</summary>"
+        );
+        table(&mut out, &no);
+        let _ = writeln!(out, "\n</details>");
+    }
+    out
 }
 
 /// The changes, breaking ones first, grouped by side.
@@ -141,10 +216,8 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
     let not_breaking = changes.len() - breaking;
     let mut out = format!("contract changes from {old} to {new}:\n");
     let _ = writeln!(out, "  {breaking} breaking, {not_breaking} not breaking");
-    let mut sorted: Vec<&Change> = changes.iter().collect();
-    sorted.sort_by_key(|c| (!c.breaking, SIDES.iter().position(|s| *s == c.side)));
     let mut group = None;
-    for c in sorted {
+    for c in sorted(changes) {
         if group != Some((c.breaking, c.side)) {
             let title = match c.breaking {
                 true => "BREAKING",
@@ -159,12 +232,15 @@ fn human(old: &str, new: &str, changes: &[Change]) -> String {
 }
 
 /// The order in which the sides are shown.
-const SIDES: [&str; 5] = [
+const SIDES: [&str; 8] = [
     "operation",
     "security",
+    "servers",
     "request",
     "response",
     "notification",
+    "receiver",
+    "document",
 ];
 
 /// Every change between two documents, in a stable order. An operation is
@@ -202,6 +278,7 @@ fn compare(old: &Document, new: &Document) -> Vec<Change> {
         d.push(&here, false, "operation-added", place(n) + " added");
     }
     security_schemes(&mut d);
+    walk::compare(&mut d);
     d.changes
 }
 
@@ -376,6 +453,10 @@ fn callback(d: &mut Differ, loc: &Loc, old: &Value, new: &Value) {
         let sides = [(d.old, o), (d.new, n)];
         let body = sides.map(|(doc, op)| one(doc, " body", op.get("requestBody")));
         members(d, "body", loc, body, content);
+        // What the receiver answers, which the service reads.
+        let answers = sides.map(|(doc, op)| named(doc, " {} answer", op.get("responses")));
+        let receiver = Loc::new("receiver", loc.at.clone());
+        members(d, "status", &receiver, answers, response_parts);
     });
 }
 

@@ -30,7 +30,7 @@ pub fn stale() -> Result<Option<String>> {
 /// The whole reference.
 fn reference() -> Result<Rendition> {
     let doc = Document::load()?;
-    let (_, discrepancies) = documented::load()?;
+    let (_, discrepancies) = documented::load(&crate::root().join(documented::DIR))?;
     let contents = markdown::print(&model::read(&doc, discrepancies));
     Ok(Rendition {
         path: PATH,

@@ -1,0 +1,3 @@
+module live-record-callbacks/verify
+
+go 1.21
