@@ -97,6 +97,22 @@ async fn timeout_bounds_a_call_and_its_retries() {
 }
 
 #[tokio::test]
+async fn a_bad_faults_spec_is_a_usage_error_naming_the_part() {
+    let out = run(
+        &["emulate", "--faults", "rate=0.2,kinds=429+teapot"],
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(out.code, Some(2), "{out:?}");
+    assert!(
+        out.stderr.contains("--faults") && out.stderr.contains("`teapot` is not a fault"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[tokio::test]
 async fn bad_retry_flags_are_usage_errors_naming_the_flag() {
     for (flag, value) in [("--retries", "11"), ("--retries", "x"), ("--timeout", "0")] {
         let out = run(
