@@ -3,11 +3,16 @@
 //!
 //! ```sh
 //! LIVE_CALLBACK_KEY=0123456789abcdef0123456789abcdef \
-//!     cargo run --example receiver -- 127.0.0.1:8080
+//!     cargo run --example receiver -- 127.0.0.1:8080 [--audit]
 //! ```
 //!
-//! - listen address: the first argument, else `LIVE_RECEIVER_LISTEN`, else
-//!   `127.0.0.1:8080`;
+//! - listen address: the first argument that is not `--audit`, else
+//!   `LIVE_RECEIVER_LISTEN`, else `127.0.0.1:8080`;
+//! - `--audit`: for each notification, also print one JSON line on standard
+//!   output with the signature verdict and how the body departs from the
+//!   contract, in the findings format of `live-record-callbacks verify
+//!   --audit` and `proxy` (the body itself is not printed, nor its
+//!   signature);
 //! - `LIVE_CALLBACK_KEY`: the config's key; during a rotation, the new and
 //!   the old key separated by a comma. Read from the environment only, so
 //!   it does not show in the process list;
@@ -25,11 +30,28 @@ use axum::{body::Bytes, extract::State, http::StatusCode, routing::post, Json, R
 use live_record_callbacks::notify::{NotificationVerifier, Outcome, Receiver};
 use live_record_callbacks::secret::CallbackKey;
 use live_record_callbacks::types::SignType;
+use live_record_callbacks_emulator::contract::Contract;
+
+struct Receiving {
+    receiver: Receiver,
+    /// Set by `--audit`: the contract the bodies are held to.
+    audit: Option<Contract>,
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let listen = std::env::args()
-        .nth(1)
+    let (flags, positional): (Vec<String>, Vec<String>) =
+        std::env::args().skip(1).partition(|a| a.starts_with("--"));
+    let audit = match flags.as_slice() {
+        [] => None,
+        [flag] if flag == "--audit" => Some(Contract::built_in()?),
+        [flag, ..] => {
+            return Err(format!("unknown option {flag} (the one option is --audit)").into())
+        }
+    };
+    let listen = positional
+        .into_iter()
+        .next()
         .or_else(|| std::env::var("LIVE_RECEIVER_LISTEN").ok())
         .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let sign_type: SignType = std::env::var("LIVE_CALLBACK_SIGN_TYPE")
@@ -49,7 +71,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         verifier = verifier.with_key(key.map_err(|e| format!("LIVE_CALLBACK_KEY: {e}"))?);
         count += 1;
     }
-    let receiver = Arc::new(Receiver::new(verifier));
+    let auditing = if audit.is_some() { ", auditing" } else { "" };
+    let receiver = Arc::new(Receiving {
+        receiver: Receiver::new(verifier),
+        audit,
+    });
 
     let app = Router::new()
         .route("/", post(receive))
@@ -57,7 +83,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .with_state(receiver);
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     eprintln!(
-        "receiver: listening on http://{} ({sign_type}, {count} key(s))",
+        "receiver: listening on http://{} ({sign_type}, {count} key(s){auditing})",
         listener.local_addr()?
     );
     axum::serve(listener, app).await?;
@@ -65,10 +91,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 async fn receive(
-    State(receiver): State<Arc<Receiver>>,
+    State(receiving): State<Arc<Receiving>>,
     body: Bytes,
 ) -> (StatusCode, Json<serde_json::Value>) {
-    let outcome = receiver.handle(&body);
+    let outcome = receiving.receiver.handle(&body);
+    if let Some(contract) = &receiving.audit {
+        audit(contract, &body, &outcome);
+    }
     match &outcome {
         Outcome::New(n) | Outcome::Duplicate(n) => {
             let key = n.dedup_key();
@@ -104,4 +133,34 @@ async fn receive(
     }
     let status = StatusCode::from_u16(outcome.status()).unwrap_or(StatusCode::OK);
     (status, Json(outcome.response_body()))
+}
+
+/// The audit line of one notification: the signature's verdict (`valid`,
+/// or the check that failed, as the published vectors name it) and the
+/// contract's findings, each at its JSON pointer.
+fn audit(contract: &Contract, body: &[u8], outcome: &Outcome) {
+    let signature = match outcome {
+        Outcome::New(_)
+        | Outcome::Duplicate(_)
+        | Outcome::Ignored {
+            verified: Ok(()), ..
+        } => "valid",
+        Outcome::Ignored {
+            verified: Err(e), ..
+        } => e.reason(),
+        Outcome::Refused(e) => e.reason(),
+    };
+    let (event_type, findings) = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => (
+            value["event_type"].clone(),
+            contract.check_notification(&value, "/notification"),
+        ),
+        Err(_) => (serde_json::Value::Null, Vec::new()),
+    };
+    let line = serde_json::json!({
+        "event_type": event_type,
+        "signature": signature,
+        "findings": findings,
+    });
+    println!("{line}");
 }

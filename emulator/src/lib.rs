@@ -8,6 +8,10 @@ macro_rules! reserved_prefix {
 }
 
 mod connection;
+/// Holding traffic to the contract (feature `contract`): what `proxy`,
+/// `verify --audit` and the receiver example's `--audit` report.
+#[cfg(feature = "contract")]
+pub mod contract;
 mod faults;
 mod routes;
 mod store;

@@ -130,13 +130,13 @@ pub fn run(args: Args) -> Result<ExitCode, String> {
 /// redacted, the verdict, the findings); says whether any breaks the
 /// contract.
 fn audit(body: &[u8], verdict: Result<(), String>) -> Result<bool, String> {
-    let contract = super::proxy::contract::Contract::built_in()?;
+    let contract = live_record_callbacks_emulator::contract::Contract::built_in()?;
     let value: serde_json::Value =
         serde_json::from_slice(body).map_err(|e| format!("not JSON: {e}"))?;
     let findings = contract.check_notification(&value, "/notification");
     let breaks = findings.iter().any(|f| f.breaks);
     let line = serde_json::json!({
-        "notification": super::proxy::redacted(Some(value)),
+        "notification": live_record_callbacks_emulator::contract::redacted(Some(value)),
         "signature": verdict.err().unwrap_or_else(|| "valid".to_owned()),
         "findings": findings,
     });

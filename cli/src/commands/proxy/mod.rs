@@ -10,8 +10,6 @@
 //! SIGTERM), and the exit status is 1 when any finding breaks the
 //! contract.
 
-pub mod contract;
-
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -26,7 +24,7 @@ use live_record_callbacks::auth::{
 };
 use serde_json::{json, Value as Json};
 
-use contract::{Contract, Finding};
+use live_record_callbacks_emulator::contract::{redacted, Contract, Finding};
 
 use super::CredentialArgs;
 
@@ -347,29 +345,6 @@ async fn exchange(State(proxy): State<Arc<Proxy>>, request: Request<Body>) -> Re
         }
     }
     response
-}
-
-/// A body for the report: the callback key (a request's, or one a
-/// misbehaving service returned) and notification signatures replaced.
-pub fn redacted(body: Option<Json>) -> Json {
-    fn walk(v: &mut Json) {
-        match v {
-            Json::Object(fields) => {
-                for (k, x) in fields.iter_mut() {
-                    if matches!(k.as_str(), "key" | "auth_sign" | "sk" | "secret_key") {
-                        *x = Json::String("<redacted>".into());
-                    } else {
-                        walk(x);
-                    }
-                }
-            }
-            Json::Array(items) => items.iter_mut().for_each(walk),
-            _ => {}
-        }
-    }
-    let mut body = body.unwrap_or(Json::Null);
-    walk(&mut body);
-    body
 }
 
 /// Name-value pairs as a JSON object of strings.

@@ -22,7 +22,7 @@ use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
 /// The published 3.1 rendition, as `cargo xtask bundle` wrote it.
-const BUILT_IN: &str = include_str!("../../../live-record-callbacks.3.1.json");
+const BUILT_IN: &str = include_str!("../live-record-callbacks.3.1.json");
 
 /// The schema every notification is read with.
 const NOTIFICATION: &str = "#/components/schemas/RecordNotificationBody";
@@ -40,6 +40,8 @@ pub struct Finding {
     pub rule: String,
     /// Whether it breaks the contract (a CI run fails on it).
     pub breaks: bool,
+    /// What is wrong or unnamed, in words (never a secret: keys and
+    /// signatures are not quoted).
     pub message: String,
 }
 
@@ -94,6 +96,7 @@ pub struct Matched<'c> {
 }
 
 impl Matched<'_> {
+    /// The operation's `operationId`.
     pub fn id(&self) -> &str {
         &self.op.id
     }
@@ -108,6 +111,8 @@ impl Matched<'_> {
     }
 }
 
+/// The document's operations, responses and notification schemas, compiled
+/// once for validating many exchanges.
 pub struct Contract {
     doc: Json,
     operations: Vec<Operation>,
@@ -615,6 +620,29 @@ fn error_code(body: &Json, codes: &[Json], status: u16) -> Option<Finding> {
 fn list(values: &[Json]) -> String {
     let texts: Vec<&str> = values.iter().filter_map(Json::as_str).collect();
     texts.join(", ")
+}
+
+/// A body for the report: the callback key (a request's, or one a
+/// misbehaving service returned) and notification signatures replaced.
+pub fn redacted(body: Option<Json>) -> Json {
+    fn walk(v: &mut Json) {
+        match v {
+            Json::Object(fields) => {
+                for (k, x) in fields.iter_mut() {
+                    if matches!(k.as_str(), "key" | "auth_sign" | "sk" | "secret_key") {
+                        *x = Json::String("<redacted>".into());
+                    } else {
+                        walk(x);
+                    }
+                }
+            }
+            Json::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut body = body.unwrap_or(Json::Null);
+    walk(&mut body);
+    body
 }
 
 /// Escapes one JSON-pointer token (RFC 6901).
