@@ -49,7 +49,7 @@ public final class Vectors {
         System.out.println("signature " + method + " " + c.get("path_and_query").getAsString() + " " + m.group(1));
       } else {
         failed++;
-        System.out.println("FAIL " + method + " " + c.get("path_and_query").getAsString() + ": " + got + ", want " + want);
+        System.out.println("FAIL " + method + " " + c.get("path_and_query").getAsString() + ": " + (got == null ? null : got.replaceAll("Signature=\\S+", "Signature=(hidden)")) + ", want " + want);
       }
     }
     System.out.println(passed + " passed, " + failed + " failed");
