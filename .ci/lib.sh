@@ -155,3 +155,16 @@ start_emulator() {
   cat "$log" >&2
   return 1
 }
+
+# run_caches DIR: puts Go's module and build caches and Maven's repository
+# ($m2) under $CI_CACHE when .ci/run made one (shared by the scripts of one
+# run, so Go's standard library is compiled once and a module or jar is
+# downloaded once; .ci/run removes it at its end), else under DIR, the
+# calling script's own temporary directory. Never a cache of the machine's,
+# never one kept across runs. The go on the machine, never a downloaded one
+# (GOTOOLCHAIN=local); a writable module cache, so that it can be removed.
+run_caches() {
+  local dir=${CI_CACHE:-$1}
+  export GOPATH=$dir/gopath GOMODCACHE=$dir/gomod GOCACHE=$dir/gocache GOFLAGS=-modcacherw GOTOOLCHAIN=local
+  m2=$dir/m2
+}
