@@ -166,5 +166,6 @@ start_emulator() {
 run_caches() {
   local dir=${CI_CACHE:-$1}
   export GOPATH=$dir/gopath GOMODCACHE=$dir/gomod GOCACHE=$dir/gocache GOFLAGS=-modcacherw GOTOOLCHAIN=local
+  # shellcheck disable=SC2034 # read by the scripts that call it
   m2=$dir/m2
 }

@@ -195,12 +195,21 @@ pub fn pins(root: &Path) -> Result<BTreeMap<String, Vec<Pin>>> {
         }
     }
 
-    // Go tools: each `tool` of a module under .ci/tools/, at the version
-    // its `require` gives, by its last path element (`oasdiff`).
-    let mut modules: Vec<String> = read_dir_names(&tools)
-        .into_iter()
-        .filter(|d| tools.join(d).join("go.mod").is_file())
-        .collect();
+    // Go tools: each `tool` of a module under .ci/tools/ (or one folder
+    // deeper, as .ci/tools/clients/go/), at the version its `require` gives
+    // for the module that holds it, by the tool's last path element
+    // (`oasdiff`, `oapi-codegen`).
+    let mut modules: Vec<String> = Vec::new();
+    for dir in read_dir_names(&tools) {
+        if tools.join(&dir).join("go.mod").is_file() {
+            modules.push(dir.clone());
+        }
+        for sub in read_dir_names(&tools.join(&dir)) {
+            if tools.join(&dir).join(&sub).join("go.mod").is_file() {
+                modules.push(format!("{dir}/{sub}"));
+            }
+        }
+    }
     modules.sort();
     for dir in modules {
         let file = format!(".ci/tools/{dir}/go.mod");
@@ -215,9 +224,10 @@ pub fn pins(root: &Path) -> Result<BTreeMap<String, Vec<Pin>>> {
             [t, path] if t == "tool" => Some(path),
             _ => None,
         }) {
+            let holds = |path: &str| tool == path || tool.starts_with(&format!("{path}/"));
             let required = lines.iter().find_map(|w| match &w[..] {
-                [r, path, v] if r == "require" && path == tool => Some(v),
-                [path, v] if path == tool => Some(v),
+                [r, path, v, ..] if r == "require" && holds(path) => Some(v),
+                [path, v, ..] if holds(path) && v.starts_with('v') => Some(v),
                 _ => None,
             });
             if let Some(v) = required {
