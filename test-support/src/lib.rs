@@ -256,10 +256,29 @@ pub async fn answering(
     request_id: &'static str,
     reply: &'static str,
 ) -> (String, Log) {
+    recording(move |_| {
+        axum::response::Response::builder()
+            .status(status)
+            .header("content-type", content_type)
+            .header("X-request-id", request_id)
+            .body(axum::body::Body::from(reply))
+            .unwrap()
+    })
+    .await
+}
+
+/// A server that records every request and answers the n-th (from 0) with
+/// `answer(n)`.
+pub async fn recording<F>(answer: F) -> (String, Log)
+where
+    F: Fn(usize) -> axum::response::Response + Send + Sync + 'static,
+{
     let log = Log::default();
     let seen = log.clone();
+    let answer = Arc::new(answer);
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let router = Router::new().fallback(move |req: axum::extract::Request| {
-        let seen = seen.clone();
+        let (seen, answer, count) = (seen.clone(), answer.clone(), count.clone());
         async move {
             let (parts, body) = req.into_parts();
             let body = axum::body::to_bytes(body, 1 << 20).await.unwrap().to_vec();
@@ -269,12 +288,7 @@ pub async fn answering(
                 headers: parts.headers,
                 body,
             });
-            axum::response::Response::builder()
-                .status(status)
-                .header("content-type", content_type)
-                .header("X-request-id", request_id)
-                .body(axum::body::Body::from(reply))
-                .unwrap()
+            answer(count.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
         }
     });
     (serve(router).await, log)

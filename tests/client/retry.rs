@@ -2,8 +2,7 @@
 //! against small servers that answer a scripted sequence.
 
 use std::collections::{BTreeMap, HashSet};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
@@ -14,7 +13,7 @@ use live_record_callbacks::{ApiError, CallReport, Client, ClientContext, Request
 use live_record_callbacks_emulator::{Emulator, EmulatorConfig, FaultKind, Faults};
 use live_record_callbacks_test_support as common;
 
-use common::{config, create, creds, delete, failure, show, Log, Seen, DOMAIN, PROJECT};
+use common::{config, create, creds, delete, failure, show, Log, DOMAIN, PROJECT};
 
 /// Retries fast enough for a test: the waits are what is under test only
 /// where a test says so.
@@ -32,43 +31,27 @@ fn client(base: &str, policy: RetryPolicy) -> Client {
 /// A server that gives the n-th request the n-th of `answers` (status,
 /// `Retry-After`), then 201 with a config body, and records every request.
 async fn scripted(answers: Vec<(u16, Option<&'static str>)>) -> (String, Log) {
-    let log = Log::default();
-    let seen = log.clone();
-    let answers = Arc::new(answers);
-    let count = Arc::new(AtomicUsize::new(0));
-    let router = axum::Router::new().fallback(move |req: axum::extract::Request| {
-        let (seen, answers, count) = (seen.clone(), answers.clone(), count.clone());
-        async move {
-            let (parts, body) = req.into_parts();
-            let body = axum::body::to_bytes(body, 1 << 20).await.unwrap().to_vec();
-            seen.0.lock().unwrap().push(Seen {
-                method: parts.method.to_string(),
-                uri: parts.uri.to_string(),
-                headers: parts.headers,
-                body,
-            });
-            let n = count.fetch_add(1, Ordering::SeqCst);
-            let mut reply = axum::response::Response::builder()
-                .header("content-type", "application/json")
-                .header("X-request-id", format!("rid-{n}"));
-            let body = match answers.get(n) {
-                Some((status, retry_after)) => {
-                    reply = reply.status(*status);
-                    if let Some(after) = retry_after {
-                        reply = reply.header("retry-after", *after);
-                    }
-                    format!(r#"{{"error_code":"APIGW.{status}","error_msg":"try later"}}"#)
+    common::recording(move |n| {
+        let mut reply = axum::response::Response::builder()
+            .header("content-type", "application/json")
+            .header("X-request-id", format!("rid-{n}"));
+        let body = match answers.get(n) {
+            Some((status, retry_after)) => {
+                reply = reply.status(*status);
+                if let Some(after) = retry_after {
+                    reply = reply.header("retry-after", *after);
                 }
-                None => {
-                    reply = reply.status(201);
-                    serde_json::json!({"id": "cfg-1", "publish_domain": DOMAIN, "app": "live"})
-                        .to_string()
-                }
-            };
-            reply.body(axum::body::Body::from(body)).unwrap()
-        }
-    });
-    (common::serve(router).await, log)
+                format!(r#"{{"error_code":"APIGW.{status}","error_msg":"try later"}}"#)
+            }
+            None => {
+                reply = reply.status(201);
+                serde_json::json!({"id": "cfg-1", "publish_domain": DOMAIN, "app": "live"})
+                    .to_string()
+            }
+        };
+        reply.body(axum::body::Body::from(body)).unwrap()
+    })
+    .await
 }
 
 /// The closing numbers of the issue: 200 creates of distinct pairs and 200
