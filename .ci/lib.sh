@@ -4,8 +4,8 @@
 # environment, where the emulator binary is, and starting it.
 
 # step NAME...: prints a step's header with the seconds since the script
-# started.
-step() { printf '\n==== %s (%ss)\n' "$*" "$SECONDS"; }
+# started and the disk space left where it runs.
+step() { printf '\n==== %s (%ss, %s free)\n' "$*" "$SECONDS" "$(df -h --output=avail . | tail -n 1 | tr -d ' ')"; }
 
 # The steps run_step ran, for step_summary: one line each, in order.
 step_results=()
@@ -14,6 +14,10 @@ steps_failed=0
 steps_skipped=0
 # Names of the steps that failed, for --needs.
 steps_failed_names=()
+# The logs of the failed steps that ran in a subshell (their numbers in
+# step_results, from 1), and the directory of the logs.
+step_failed_logs=()
+step_log_dir=''
 
 # run_step [--required] [--needs STEP] [--in-shell] NAME COMMAND...: runs
 # one step: prints its header (step), runs COMMAND, records ok or FAILED
@@ -57,13 +61,24 @@ run_step() {
   set +e
   if [ -n "$in_shell" ]; then
     "$@"
+    rc=$?
   else
+    # The step writes into its log, whose last lines step_summary repeats
+    # when the step fails; tail shows it as it grows and ends once the
+    # step has. (Not a pipe into tee: a process that the step leaves
+    # behind would hold the pipe open, and the run would wait for it.)
+    step_log_dir=${step_log_dir:-$(mktemp -d "${CI_CACHE:-${TMPDIR:-/tmp}}/steps.XXXXXX")}
+    local log=$step_log_dir/${#step_results[@]}.log pid
     (
       set -euo pipefail
       "$@"
-    )
+    ) >"$log" 2>&1 &
+    pid=$!
+    tail -n +1 -f -s 0.2 --pid="$pid" "$log" &
+    wait "$pid"
+    rc=$?
+    wait "$!"
   fi
-  rc=$?
   if [ -n "$errexit" ]; then set -e; fi
   if [ "$rc" -eq 0 ]; then
     step_results+=("ok      $name ($((SECONDS - t0))s)")
@@ -71,6 +86,7 @@ run_step() {
     printf -- '-- ok: %s (%ss)\n' "$name" "$((SECONDS - t0))"
   else
     step_results+=("FAILED  $name ($((SECONDS - t0))s, exit $rc)")
+    [ -n "$in_shell" ] || step_failed_logs+=("${#step_results[@]}")
     steps_failed=$((steps_failed + 1))
     steps_failed_names+=("$name")
     printf -- '-- FAILED: %s (%ss, exit %s)\n' "$name" "$((SECONDS - t0))" "$rc"
@@ -96,6 +112,18 @@ step_summary() {
   counts="$steps_passed passed, $steps_failed failed"
   if [ "$steps_skipped" -gt 0 ]; then counts+=", $steps_skipped skipped"; fi
   echo "${steps_label:+$steps_label: }$counts"
+  # A failure's cause is in its step's last lines, far above by now: they
+  # come again here, with the free disk space, and then the counts once more.
+  local n
+  for n in ${step_failed_logs[@]+"${step_failed_logs[@]}"}; do
+    printf '\n==== the last lines of: %s\n' "${step_results[$((n - 1))]#FAILED  }"
+    tail -n 40 "$step_log_dir/$((n - 1)).log"
+  done
+  if [ ${#step_failed_logs[@]} -gt 0 ]; then
+    printf '\n==== disk: %s\n' "$(df -h . | tail -n 1)"
+    echo "${steps_label:+$steps_label: }$counts"
+  fi
+  [ -n "$step_log_dir" ] && rm -rf "$step_log_dir"
   [ "$steps_failed" -eq 0 ] && [ "$steps_skipped" -eq 0 ]
 }
 
