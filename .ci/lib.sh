@@ -14,8 +14,8 @@ steps_failed=0
 steps_skipped=0
 # Names of the steps that failed, for --needs.
 steps_failed_names=()
-# The logs of the failed steps that ran in a subshell (their numbers in
-# step_results, from 1), and the directory of the logs.
+# The failed steps that ran in a subshell, by their index in step_results,
+# which also names their log in step_log_dir.
 step_failed_logs=()
 step_log_dir=''
 
@@ -86,7 +86,7 @@ run_step() {
     printf -- '-- ok: %s (%ss)\n' "$name" "$((SECONDS - t0))"
   else
     step_results+=("FAILED  $name ($((SECONDS - t0))s, exit $rc)")
-    [ -n "$in_shell" ] || step_failed_logs+=("${#step_results[@]}")
+    [ -n "$in_shell" ] || step_failed_logs+=("$((${#step_results[@]} - 1))")
     steps_failed=$((steps_failed + 1))
     steps_failed_names+=("$name")
     printf -- '-- FAILED: %s (%ss, exit %s)\n' "$name" "$((SECONDS - t0))" "$rc"
@@ -116,8 +116,8 @@ step_summary() {
   # come again here, with the free disk space, and then the counts once more.
   local n
   for n in ${step_failed_logs[@]+"${step_failed_logs[@]}"}; do
-    printf '\n==== the last lines of: %s\n' "${step_results[$((n - 1))]#FAILED  }"
-    tail -n 40 "$step_log_dir/$((n - 1)).log"
+    printf '\n==== the last lines of: %s\n' "${step_results[$n]#FAILED  }"
+    tail -n 40 "$step_log_dir/$n.log"
   done
   if [ ${#step_failed_logs[@]} -gt 0 ]; then
     printf '\n==== disk: %s\n' "$(df -h . | tail -n 1)"
